@@ -1,0 +1,99 @@
+/*
+ * bouncestat.h - the public API of the bouncestat engine
+ *
+ * The engine is sans-IO: it is pushed bytes and asked for reports. It never
+ * opens files, reads the clock or prints; file names and reference times
+ * come in as parameters. One engine is single-threaded; run one engine per
+ * thread.
+ *
+ *     struct bs_engine *e = bs_engine_new(&opts, err, sizeof err);
+ *     bs_engine_begin_input(e, "maillog", mtime);
+ *     while ((n = read(fd, buf, sizeof buf)) > 0)
+ *         bs_engine_feed(e, buf, n);
+ *     bs_engine_end_input(e);
+ *     bs_engine_finish(e);
+ *     bs_engine_render(e, BS_FORMAT_TEXT, NULL, &text, &len, err, size);
+ *
+ * Errors are negative return values with a message written to the
+ * caller's err buffer (or kept for bs_engine_input_error); nothing in the
+ * engine prints.
+ */
+#ifndef BOUNCESTAT_H
+#define BOUNCESTAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bs_engine;
+
+/* Called with each line that looks like a delivery line but does not
+ * parse; the bytes are valid during the call only. */
+typedef void bs_unparsed_fn(void *ctx, const char *line, size_t len);
+
+struct bs_engine_options {
+    int year;                 /* year of BSD timestamps; 0: infer */
+    size_t max_line;          /* longer lines are cut and counted */
+    size_t max_messages;      /* correlation table cap */
+    int64_t message_ttl;      /* seconds of log time a message is kept */
+    size_t max_cells;         /* aggregate cap */
+    uint32_t max_strings;     /* distinct domains and texts kept */
+    bs_unparsed_fn *unparsed_fn;
+    void *unparsed_ctx;
+};
+
+enum bs_format { BS_FORMAT_TEXT, BS_FORMAT_JSON, BS_FORMAT_CSV };
+
+/* Fills o with the defaults (64 KiB lines, 1M messages, 8 days, ...). */
+void bs_engine_options_default(struct bs_engine_options *o);
+
+/* A new engine with the shipped providers and rules. NULL with a message
+ * in err when the shipped data does not load (a build fault). */
+struct bs_engine *bs_engine_new(const struct bs_engine_options *o,
+                                char *err, size_t errlen);
+void bs_engine_free(struct bs_engine *e);
+
+/* Adds classification rules (a --patterns file's text). Returns 0, or -1
+ * with "SOURCE:LINE: message" in err. */
+int bs_engine_add_rules(struct bs_engine *e, const char *source,
+                        const char *text, size_t len, char *err,
+                        size_t errlen);
+
+/* Starts an input. name is used in messages; ref_time (Unix seconds, e.g.
+ * the file's mtime, or now for stdin) places BSD timestamps in a year when
+ * options.year is 0. Correlation state carries over between inputs. */
+void bs_engine_begin_input(struct bs_engine *e, const char *name,
+                           int64_t ref_time);
+/* Feeds bytes of the current input (plain or zstd, detected by magic).
+ * Returns 0, or -1 when the input is corrupt: what came before is counted,
+ * the rest of this input is ignored, bs_engine_input_error() says where. */
+int bs_engine_feed(struct bs_engine *e, const void *data, size_t len);
+/* Ends the current input; -1 when a zstd frame was cut short. */
+int bs_engine_end_input(struct bs_engine *e);
+/* "NAME: corrupt zstd data at byte offset N (reason)", or "". Valid until
+ * the next begin_input. */
+const char *bs_engine_input_error(const struct bs_engine *e);
+
+/* No more input: recipients still deferred become "pending". */
+void bs_engine_finish(struct bs_engine *e);
+
+/* Renders a report into a heap buffer the caller frees with free().
+ * by is the CSV key list ("provider,sender_domain"); NULL or "" means
+ * "provider". Returns 0, or -1 with a message in err (bad keys). */
+int bs_engine_render(struct bs_engine *e, enum bs_format format,
+                     const char *by, char **out, size_t *outlen, char *err,
+                     size_t errlen);
+/* Checks a CSV key list without rendering. 0 or -1 with a message. */
+int bs_csv_keys_check(const char *by, char *err, size_t errlen);
+
+/* Line counters: read = parsed + skipped + foreign + no_prefix + unparsed
+ * + oversize always holds. */
+struct bs_line_stats {
+    uint64_t bytes, read, parsed, skipped, foreign, no_prefix, unparsed,
+        oversize;
+};
+void bs_engine_line_stats(const struct bs_engine *e,
+                          struct bs_line_stats *out);
+
+const char *bs_version(void);
+
+#endif

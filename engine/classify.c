@@ -1,0 +1,266 @@
+/*
+ * classify.c - rule loading and matching with PCRE2 JIT
+ *
+ * Rules live in a flat array in definition order. Matching walks all of
+ * them: the cheap conditions (provider, status codes) first, the regex
+ * last and only when the rule could still beat the best candidate.
+ */
+#include "classify_impl.h"
+
+#include <stdlib.h>
+
+static const char *const bs_category_names[BS_CAT_COUNT] = {
+    "", "authfailure", "badreputation", "blocked", "contenterror",
+    "exceedlimit", "expired", "failedstarttls", "filtered", "hasmoved",
+    "hostunknown", "mailboxfull", "mailererror", "mesgtoobig",
+    "networkerror", "norelaying", "notaccept", "notcompliantrfc", "onhold",
+    "policyviolation", "rejected", "requireptr", "securityerror",
+    "spamdetected", "speeding", "suspend", "syntaxerror", "systemerror",
+    "systemfull", "toomanyconn", "undefined", "userunknown",
+    "virusdetected",
+};
+
+const char *bs_category_name(unsigned cat)
+{
+    return cat < BS_CAT_COUNT ? bs_category_names[cat] : "undefined";
+}
+
+int bs_category_find(struct bs_slice name)
+{
+    for (unsigned i = 1; i < BS_CAT_COUNT; i++)
+        if (strlen(bs_category_names[i]) == name.len &&
+            memcmp(bs_category_names[i], name.ptr, name.len) == 0)
+            return (int)i;
+    return -1;
+}
+
+struct bs_classifier *bs_classifier_new(void)
+{
+    struct bs_classifier *c = bs_xcalloc(1, sizeof *c);
+    c->mctx = pcre2_match_context_create(NULL);
+    c->jit_stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+    c->md = pcre2_match_data_create(1, NULL);
+    if (!c->mctx || !c->jit_stack || !c->md) {
+        bs_classifier_free(c);
+        return NULL;
+    }
+    pcre2_set_match_limit(c->mctx, BS_MATCH_LIMIT);
+    pcre2_set_depth_limit(c->mctx, BS_DEPTH_LIMIT);
+    pcre2_jit_stack_assign(c->mctx, NULL, c->jit_stack);
+    return c;
+}
+
+void bs_rule_fini(struct bs_rule *r)
+{
+    free(r->id);
+    free(r->detail);
+    free(r->hint);
+    free(r->hint_ja);
+    pcre2_code_free(r->re);
+}
+
+void bs_classifier_free(struct bs_classifier *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->nrules; i++)
+        bs_rule_fini(&c->rules[i]);
+    free(c->rules);
+    for (unsigned i = 0; i < c->nproviders; i++)
+        free(c->provider_names[i]);
+    pcre2_match_data_free(c->md);
+    pcre2_jit_stack_free(c->jit_stack);
+    pcre2_match_context_free(c->mctx);
+    free(c);
+}
+
+void bs_classifier_add_provider(struct bs_classifier *c, const char *name,
+                                unsigned provider_index)
+{
+    if (c->nproviders == BS_ARRAY_LEN(c->provider_names))
+        return;
+    c->provider_names[c->nproviders] = bs_xstrndup(name, strlen(name));
+    c->provider_index[c->nproviders++] = provider_index;
+}
+
+unsigned bs_classifier_rule_count(const struct bs_classifier *c)
+{
+    return (unsigned)c->nrules;
+}
+
+const char *bs_classifier_rule_id(const struct bs_classifier *c, int rule)
+{
+    return rule >= 0 && rule < c->nrules ? c->rules[rule].id : "";
+}
+
+const char *bs_classifier_rule_hint(const struct bs_classifier *c, int rule)
+{
+    if (rule < 0 || rule >= c->nrules || !c->rules[rule].hint)
+        return "";
+    return c->rules[rule].hint;
+}
+
+uint64_t bs_classifier_budget_overflows(const struct bs_classifier *c)
+{
+    return c->budget_overflows;
+}
+
+uint64_t bs_classifier_regex_runs(const struct bs_classifier *c)
+{
+    return c->regex_runs;
+}
+
+
+/* "X.Y.Z" at the start of s: class 2, 4 or 5; subject and detail 1-3
+ * digits. Returns the length consumed, 0 when s does not start with one. */
+static size_t bs_dsn_parse(const char *s, size_t n, int part[3])
+{
+    size_t i = 0;
+    for (int k = 0; k < 3; k++) {
+        int v = 0, digits = 0;
+        while (i < n && bs_is_digit(s[i]) && digits < 4) {
+            v = v * 10 + (s[i++] - '0');
+            digits++;
+        }
+        if (digits == 0 || digits > 3 || (k == 0 && digits != 1))
+            return 0;
+        part[k] = v;
+        if (k < 2 && (i >= n || s[i++] != '.'))
+            return 0;
+    }
+    if (i < n && bs_is_digit(s[i]))
+        return 0;
+    if (part[0] != 2 && part[0] != 4 && part[0] != 5)
+        return 0;
+    return i;
+}
+
+/* The first enhanced status code in a text ("550 5.7.26 ...",
+ * "#5.1.1"), for MTAs that log none of their own. */
+static bool bs_dsn_in_text(struct bs_slice t, int part[3])
+{
+    for (size_t i = 0; i + 5 <= t.len; i++) {
+        char c = t.ptr[i];
+        if ((c != '2' && c != '4' && c != '5') || t.ptr[i + 1] != '.')
+            continue;
+        if (i > 0 && (bs_is_digit(t.ptr[i - 1]) || t.ptr[i - 1] == '.'))
+            continue;
+        if (bs_dsn_parse(t.ptr + i, t.len - i, part))
+            return true;
+    }
+    return false;
+}
+
+/* The SMTP reply code: "said: 550", "refused to talk to me: 554", or a
+ * text starting with three digits. 0 when there is none. */
+static int bs_reply_code(struct bs_slice t)
+{
+    const char *p = t.ptr;
+    size_t n = t.len;
+    const char *said = bs_memmem(t.ptr, BS_MIN(n, 512), ": ", 2);
+    if (!(n >= 3 && bs_is_digit(p[0])) && said) {
+        n -= (size_t)(said + 2 - p);
+        p = said + 2;
+    }
+    if (n < 3 || !bs_is_digit(p[0]) || !bs_is_digit(p[1]) ||
+        !bs_is_digit(p[2]) || (n > 3 && bs_is_digit(p[3])))
+        return 0;
+    int code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+    return code >= 200 && code < 600 ? code : 0;
+}
+
+static bool bs_dsn_matches(const struct bs_rule *r, const int dsn[3],
+                           bool have_dsn)
+{
+    if (r->ndsn == 0)
+        return true;
+    if (!have_dsn)
+        return false;
+    for (int i = 0; i < r->ndsn; i++) {
+        const int *p = r->dsn[i].part;
+        if ((p[0] < 0 || p[0] == dsn[0]) && (p[1] < 0 || p[1] == dsn[1]) &&
+            (p[2] < 0 || p[2] == dsn[2]))
+            return true;
+    }
+    return false;
+}
+
+/* Runs a rule's regex within the budget. */
+static bool bs_rule_text_matches(struct bs_classifier *c,
+                                 const struct bs_rule *r, struct bs_slice t)
+{
+    if (!r->re)
+        return true;
+    c->regex_runs++;
+    int rc = pcre2_match(r->re, (PCRE2_SPTR)t.ptr, t.len, 0, 0, c->md,
+                         c->mctx);
+    if (rc >= 0)
+        return true;
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+        rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
+        c->budget_overflows++;
+    return false;
+}
+
+static int bs_classify_best_rule(struct bs_classifier *c, unsigned provider,
+                                 const int dsn[3], bool have_dsn,
+                                 struct bs_slice text)
+{
+    int code = bs_reply_code(text);
+    int best = -1, best_score = -1;
+    for (int i = 0; i < c->nrules; i++) {
+        const struct bs_rule *r = &c->rules[i];
+        if (r->score < best_score)
+            continue;
+        if (r->provider >= 0 && (unsigned)r->provider != provider)
+            continue;
+        if (r->code && r->code != code)
+            continue;
+        if (!bs_dsn_matches(r, dsn, have_dsn))
+            continue;
+        if (!bs_rule_text_matches(c, r, text))
+            continue;
+        best = i;
+        best_score = r->score;
+    }
+    return best;
+}
+
+static uint64_t bs_classify_memo_key(unsigned provider, struct bs_slice dsn,
+                                     struct bs_slice text)
+{
+    uint64_t h = bs_hash_bytes(text.ptr, text.len);
+    h ^= bs_hash_bytes(dsn.ptr, dsn.len) * 31;
+    return h ^ ((uint64_t)provider << 56) ^ ((uint64_t)provider * 0x9e3779b1);
+}
+
+void bs_classify(struct bs_classifier *c, unsigned provider,
+                 struct bs_slice dsn, struct bs_slice text,
+                 struct bs_classification *out)
+{
+    if (text.len > BS_CLASSIFY_TEXT_MAX)
+        text.len = BS_CLASSIFY_TEXT_MAX;
+    int parts[3] = { 0, 0, 0 };
+    bool have_dsn = dsn.len ? bs_dsn_parse(dsn.ptr, dsn.len, parts) != 0
+                            : bs_dsn_in_text(text, parts);
+    uint64_t key = bs_classify_memo_key(provider, dsn, text);
+    struct bs_memo_slot *slot = &c->memo[key % BS_MEMO_SLOTS];
+    int rule;
+    if (slot->used && slot->hash == key) {
+        rule = slot->rule;
+    } else {
+        rule = bs_classify_best_rule(c, provider, parts, have_dsn, text);
+        *slot = (struct bs_memo_slot){ key, rule, true };
+    }
+    out->rule = rule;
+    if (rule >= 0) {
+        const struct bs_rule *r = &c->rules[rule];
+        out->category = r->category;
+        out->detail = r->detail ? r->detail : "";
+        out->hard = r->severity >= 0 ? r->severity == 1 : parts[0] == 5;
+        return;
+    }
+    out->category = text.len ? BS_CAT_ONHOLD : BS_CAT_UNDEFINED;
+    out->detail = "";
+    out->hard = have_dsn ? parts[0] == 5 : bs_reply_code(text) >= 500;
+}

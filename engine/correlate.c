@@ -1,0 +1,214 @@
+/*
+ * correlate.c - the queue-id table: open addressing, linear probing,
+ * backward-shift deletion (no tombstones), sized for max_messages at a
+ * load factor of at most one half.
+ */
+#include "correlate.h"
+
+#include <stdlib.h>
+
+struct bs_correlator {
+    struct bs_message *slots; /* qid_len == 0: empty */
+    size_t nslots;            /* power of two */
+    size_t count;
+    size_t max_messages;
+    int64_t ttl;
+    uint64_t evicted;
+};
+
+struct bs_correlator *bs_correlator_new(size_t max_messages, int64_t ttl)
+{
+    struct bs_correlator *c = bs_xcalloc(1, sizeof *c);
+    c->max_messages = max_messages < 16 ? 16 : max_messages;
+    c->ttl = ttl;
+    c->nslots = 64;
+    c->slots = bs_xcalloc(c->nslots, sizeof *c->slots);
+    return c;
+}
+
+void bs_correlator_free(struct bs_correlator *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nslots; i++)
+        free(c->slots[i].pending);
+    free(c->slots);
+    free(c);
+}
+
+static size_t bs_qid_slot(const struct bs_correlator *c, struct bs_slice q)
+{
+    return bs_hash_bytes(q.ptr, q.len) & (c->nslots - 1);
+}
+
+struct bs_message *bs_correlator_find(struct bs_correlator *c,
+                                      struct bs_slice qid)
+{
+    if (qid.len == 0 || qid.len > BS_QUEUE_ID_MAX)
+        return NULL;
+    for (size_t i = bs_qid_slot(c, qid);; i = (i + 1) & (c->nslots - 1)) {
+        struct bs_message *m = &c->slots[i];
+        if (!m->qid_len)
+            return NULL;
+        if (m->qid_len == qid.len && memcmp(m->qid, qid.ptr, qid.len) == 0)
+            return m;
+    }
+}
+
+static void bs_correlator_grow(struct bs_correlator *c)
+{
+    struct bs_message *old = c->slots;
+    size_t oldn = c->nslots;
+    c->nslots *= 2;
+    c->slots = bs_xcalloc(c->nslots, sizeof *c->slots);
+    for (size_t j = 0; j < oldn; j++) {
+        if (!old[j].qid_len)
+            continue;
+        struct bs_slice q = bs_slice_make(old[j].qid, old[j].qid_len);
+        size_t i = bs_qid_slot(c, q);
+        while (c->slots[i].qid_len)
+            i = (i + 1) & (c->nslots - 1);
+        c->slots[i] = old[j];
+    }
+    free(old);
+}
+
+void bs_correlator_remove(struct bs_correlator *c, struct bs_message *m)
+{
+    size_t i = (size_t)(m - c->slots);
+    free(m->pending);
+    memset(m, 0, sizeof *m);
+    c->count--;
+    /* Backward-shift: move later entries of the run into the hole. */
+    for (size_t j = (i + 1) & (c->nslots - 1); c->slots[j].qid_len;
+         j = (j + 1) & (c->nslots - 1)) {
+        struct bs_slice q = bs_slice_make(c->slots[j].qid,
+                                          c->slots[j].qid_len);
+        size_t home = bs_qid_slot(c, q);
+        bool movable = i <= j ? (home <= i || home > j)
+                              : (home <= i && home > j);
+        if (movable) {
+            c->slots[i] = c->slots[j];
+            memset(&c->slots[j], 0, sizeof c->slots[j]);
+            i = j;
+        }
+    }
+}
+
+static int bs_time_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Evicts every message whose last_time is <= cutoff. */
+static void bs_correlator_evict_until(struct bs_correlator *c,
+                                      int64_t cutoff,
+                                      bs_message_fn *evict_fn, void *ctx)
+{
+    for (size_t i = 0; i < c->nslots;) {
+        struct bs_message *m = &c->slots[i];
+        if (m->qid_len && m->last_time <= cutoff) {
+            if (evict_fn)
+                evict_fn(ctx, m);
+            c->evicted++;
+            bs_correlator_remove(c, m);
+            continue; /* the slot may hold a shifted entry now */
+        }
+        i++;
+    }
+}
+
+/* At the cap: evict the oldest eighth (by last log time). */
+static void bs_correlator_evict_oldest(struct bs_correlator *c,
+                                       bs_message_fn *evict_fn, void *ctx)
+{
+    int64_t *times = bs_xmalloc(c->count * sizeof *times);
+    size_t n = 0;
+    for (size_t i = 0; i < c->nslots; i++)
+        if (c->slots[i].qid_len)
+            times[n++] = c->slots[i].last_time;
+    qsort(times, n, sizeof *times, bs_time_cmp);
+    int64_t cutoff = times[n / 8];
+    free(times);
+    bs_correlator_evict_until(c, cutoff, evict_fn, ctx);
+}
+
+struct bs_message *bs_correlator_upsert(struct bs_correlator *c,
+                                        struct bs_slice qid, int64_t now,
+                                        bs_message_fn *evict_fn, void *ctx)
+{
+    if (qid.len == 0 || qid.len > BS_QUEUE_ID_MAX)
+        return NULL;
+    struct bs_message *m = bs_correlator_find(c, qid);
+    if (m) {
+        if (now > m->last_time)
+            m->last_time = now;
+        return m;
+    }
+    if (c->count >= c->max_messages)
+        bs_correlator_evict_oldest(c, evict_fn, ctx);
+    if ((c->count + 1) * 2 > c->nslots)
+        bs_correlator_grow(c);
+    size_t i = bs_qid_slot(c, qid);
+    while (c->slots[i].qid_len)
+        i = (i + 1) & (c->nslots - 1);
+    m = &c->slots[i];
+    memcpy(m->qid, qid.ptr, qid.len);
+    m->qid_len = (uint8_t)qid.len;
+    m->last_time = now;
+    c->count++;
+    return m;
+}
+
+void bs_correlator_sweep(struct bs_correlator *c, int64_t now,
+                         bs_message_fn *evict_fn, void *ctx)
+{
+    bs_correlator_evict_until(c, now - c->ttl - 1, evict_fn, ctx);
+}
+
+void bs_correlator_foreach(struct bs_correlator *c, bs_message_fn *fn,
+                           void *ctx)
+{
+    for (size_t i = 0; i < c->nslots; i++)
+        if (c->slots[i].qid_len)
+            fn(ctx, &c->slots[i]);
+}
+
+size_t bs_correlator_count(const struct bs_correlator *c)
+{
+    return c->count;
+}
+
+uint64_t bs_correlator_evicted(const struct bs_correlator *c)
+{
+    return c->evicted;
+}
+
+struct bs_pending *bs_message_find_pending(struct bs_message *m,
+                                           uint64_t rcpt_hash)
+{
+    for (uint32_t i = 0; i < m->npending; i++)
+        if (m->pending[i].rcpt_hash == rcpt_hash)
+            return &m->pending[i];
+    return NULL;
+}
+
+struct bs_pending *bs_message_add_pending(struct bs_message *m,
+                                          uint64_t rcpt_hash)
+{
+    if (m->npending == m->pending_cap) {
+        m->pending_cap = m->pending_cap ? m->pending_cap * 2 : 2;
+        m->pending = bs_xreallocarray(m->pending, m->pending_cap,
+                                      sizeof *m->pending);
+    }
+    struct bs_pending *p = &m->pending[m->npending++];
+    memset(p, 0, sizeof *p);
+    p->rcpt_hash = rcpt_hash;
+    return p;
+}
+
+void bs_message_drop_pending(struct bs_message *m, struct bs_pending *p)
+{
+    *p = m->pending[--m->npending];
+}

@@ -1,0 +1,69 @@
+/*
+ * engine_impl.h - the engine's state, shared by engine.c and the
+ * report printers (report_*.c). Nothing outside engine/ includes it.
+ */
+#ifndef BS_ENGINE_IMPL_H
+#define BS_ENGINE_IMPL_H
+
+#include "../parsers/syslog.h"
+#include "agg.h"
+#include "bouncestat.h"
+#include "buf.h"
+#include "classify.h"
+#include "correlate.h"
+#include "decode.h"
+#include "intern.h"
+#include "lines.h"
+#include "provider.h"
+
+/* A sample failure text per (provider, category, detail). */
+struct bs_sample {
+    uint16_t provider, category;
+    uint32_t detail; /* intern id */
+    uint32_t text;   /* id in the samples table */
+    int rule;
+};
+
+struct bs_outcome_stats {
+    uint64_t deliveries_unknown_sender; /* final outcomes, sender "?" */
+    uint64_t probes;           /* address verification results */
+    uint64_t notifications;    /* bounce/delay notices generated */
+    uint64_t expired_no_rcpt;  /* expiries with no deferred rcpt seen */
+    uint64_t pending_dropped;  /* pending rcpts when qmgr removed */
+    uint64_t pending_deleted;  /* pending rcpts deleted by postsuper */
+    uint64_t pending_evicted;  /* pending rcpts lost to the table caps */
+    uint64_t pending_end;      /* pending rcpts at the end of input */
+    uint64_t pending_by_provider[BS_PROVIDER_MAX];
+};
+
+struct bs_engine {
+    struct bs_engine_options opts;
+    struct bs_decode *decode;
+    struct bs_lines lines;
+    struct bs_syslog_year year;
+    struct bs_provider_table *providers;
+    struct bs_classifier *classifier;
+    struct bs_correlator *correlator;
+    struct bs_intern *strings; /* domains, details */
+    struct bs_intern *texts;   /* sample texts */
+    struct bs_intern *sample_keys;
+    struct bs_sample *samples; /* by sample key id */
+    size_t samples_cap;
+    struct bs_agg *agg;
+    uint32_t id_null_sender, id_unknown_sender, id_empty, id_no_domain;
+    struct bs_line_stats stats;
+    struct bs_outcome_stats out;
+    int64_t first_time, last_time;
+    uint64_t lines_since_sweep;
+    char input_name[256];
+    char input_error[512];
+    bool input_failed;
+};
+
+/* Report printers: render into b. */
+void bs_report_text(struct bs_engine *e, struct bs_buf *b);
+void bs_report_json(struct bs_engine *e, struct bs_buf *b);
+int bs_report_csv(struct bs_engine *e, const char *by, struct bs_buf *b,
+                  struct bs_buf *err);
+
+#endif

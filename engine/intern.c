@@ -1,0 +1,145 @@
+/*
+ * intern.c - string interning with open addressing and linear probing
+ *
+ * Strings live in one growing array of heap copies; the hash table maps
+ * (hash, bytes) to their index. Ids are dense, starting at 1 (0 is the
+ * overflow id), and never change, so they can be stored anywhere.
+ */
+#include "intern.h"
+
+#include <stdlib.h>
+
+struct bs_intern_entry {
+    char *str;
+    uint32_t len;
+    uint64_t hash;
+};
+
+struct bs_intern {
+    struct bs_intern_entry *entries; /* index = id */
+    uint32_t count;                  /* ids in use, including id 0 */
+    uint32_t entries_cap;
+    uint32_t max_strings;
+    uint32_t *slots; /* 0 = empty, else id */
+    size_t nslots;   /* power of two */
+    uint64_t refused;
+};
+
+static const char bs_overflow_text[] = "(overflow)";
+
+struct bs_intern *bs_intern_new(uint32_t max_strings)
+{
+    struct bs_intern *t = bs_xcalloc(1, sizeof *t);
+    t->max_strings = max_strings;
+    t->entries_cap = 64;
+    t->entries = bs_xcalloc(t->entries_cap, sizeof *t->entries);
+    t->entries[0].str = bs_xstrndup(bs_overflow_text,
+                                    sizeof bs_overflow_text - 1);
+    t->entries[0].len = sizeof bs_overflow_text - 1;
+    t->count = 1;
+    t->nslots = 128;
+    t->slots = bs_xcalloc(t->nslots, sizeof *t->slots);
+    return t;
+}
+
+void bs_intern_free(struct bs_intern *t)
+{
+    if (!t)
+        return;
+    for (uint32_t i = 0; i < t->count; i++)
+        free(t->entries[i].str);
+    free(t->entries);
+    free(t->slots);
+    free(t);
+}
+
+static void bs_intern_grow(struct bs_intern *t)
+{
+    size_t nslots = t->nslots * 2;
+    uint32_t *slots = bs_xcalloc(nslots, sizeof *slots);
+    for (uint32_t id = 1; id < t->count; id++) {
+        size_t i = t->entries[id].hash & (nslots - 1);
+        while (slots[i])
+            i = (i + 1) & (nslots - 1);
+        slots[i] = id;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = nslots;
+}
+
+static size_t bs_intern_slot(const struct bs_intern *t, const char *s,
+                             size_t n, uint64_t h)
+{
+    size_t i = h & (t->nslots - 1);
+    for (;;) {
+        uint32_t id = t->slots[i];
+        if (!id)
+            return i;
+        const struct bs_intern_entry *e = &t->entries[id];
+        if (e->hash == h && e->len == n && memcmp(e->str, s, n) == 0)
+            return i;
+        i = (i + 1) & (t->nslots - 1);
+    }
+}
+
+uint32_t bs_intern_find(const struct bs_intern *t, const char *s, size_t n)
+{
+    size_t i = bs_intern_slot(t, s, n, bs_hash_bytes(s, n));
+    return t->slots[i] ? t->slots[i] : UINT32_MAX;
+}
+
+uint32_t bs_intern(struct bs_intern *t, const char *s, size_t n)
+{
+    uint64_t h = bs_hash_bytes(s, n);
+    size_t i = bs_intern_slot(t, s, n, h);
+    if (t->slots[i])
+        return t->slots[i];
+    if (t->count - 1 >= t->max_strings || n > UINT32_MAX) {
+        t->refused++;
+        return BS_INTERN_OVERFLOW;
+    }
+    if (t->count == t->entries_cap) {
+        t->entries_cap *= 2;
+        t->entries = bs_xreallocarray(t->entries, t->entries_cap,
+                                      sizeof *t->entries);
+    }
+    uint32_t id = t->count++;
+    t->entries[id] = (struct bs_intern_entry){ bs_xstrndup(s, n),
+                                               (uint32_t)n, h };
+    t->slots[i] = id;
+    if ((size_t)t->count * 2 > t->nslots)
+        bs_intern_grow(t);
+    return id;
+}
+
+uint32_t bs_intern_lower(struct bs_intern *t, const char *s, size_t n)
+{
+    char small[256];
+    if (n == 0)
+        return bs_intern(t, "", 0);
+    char *tmp = n <= sizeof small ? small : bs_xmalloc(n);
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = bs_ascii_lower(s[i]);
+    uint32_t id = bs_intern(t, tmp, n);
+    if (tmp != small)
+        free(tmp);
+    return id;
+}
+
+struct bs_slice bs_intern_str(const struct bs_intern *t, uint32_t id)
+{
+    if (id >= t->count)
+        id = BS_INTERN_OVERFLOW;
+    return bs_slice_make(t->entries[id].str, t->entries[id].len);
+}
+
+uint32_t bs_intern_count(const struct bs_intern *t)
+{
+    return t->count;
+}
+
+uint64_t bs_intern_refused(const struct bs_intern *t)
+{
+    return t->refused;
+}

@@ -1,0 +1,98 @@
+/*
+ * mem.c - allocation that cannot fail, and the hashes every table uses
+ *
+ * Out of memory is the one failure bouncestat does not try to survive: it
+ * prints one line to stderr and aborts. Input-driven growth is bounded by
+ * caps in the modules long before memory runs out.
+ */
+#include "common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static void bs_out_of_memory(size_t n)
+{
+    fprintf(stderr, "bouncestat: fatal: out of memory (%zu bytes)\n", n);
+    abort();
+}
+
+void *bs_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        bs_out_of_memory(n);
+    return p;
+}
+
+void *bs_xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        bs_out_of_memory(count * size);
+    return p;
+}
+
+void *bs_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        bs_out_of_memory(n);
+    return q;
+}
+
+void *bs_xreallocarray(void *p, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        bs_out_of_memory(SIZE_MAX);
+    return bs_xrealloc(p, count * size);
+}
+
+char *bs_xstrndup(const char *s, size_t n)
+{
+    char *p = bs_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+uint64_t bs_hash_bytes(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+uint64_t bs_hash_lower(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c += 'a' - 'A';
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+const char *bs_memmem(const char *hay, size_t hay_len, const char *needle,
+                      size_t n)
+{
+    if (n == 0)
+        return hay;
+    while (hay_len >= n) {
+        const char *p = memchr(hay, needle[0], hay_len - n + 1);
+        if (!p)
+            return NULL;
+        if (memcmp(p, needle, n) == 0)
+            return p;
+        hay_len -= (size_t)(p - hay) + 1;
+        hay = p + 1;
+    }
+    return NULL;
+}

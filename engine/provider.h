@@ -1,0 +1,35 @@
+/*
+ * provider.h - recipient domain and relay host to a provider id
+ *
+ * The rules are data (patterns/providers.txt, format described there),
+ * parsed once by bs_provider_table_load(). Provider index 0 is always
+ * "other". Lookups are case-insensitive, allocation-free and cost a few
+ * hash probes per label of the name.
+ */
+#ifndef BS_PROVIDER_H
+#define BS_PROVIDER_H
+
+#include "buf.h"
+#include "common.h"
+
+#define BS_PROVIDER_OTHER 0
+#define BS_PROVIDER_MAX 64
+
+struct bs_provider_table;
+
+struct bs_provider_table *bs_provider_table_new(void);
+void bs_provider_table_free(struct bs_provider_table *t);
+/* Adds the rules in text (named source in errors). Returns 0, or -1 with
+ * "SOURCE:LINE: what is wrong" appended to err. */
+int bs_provider_table_load(struct bs_provider_table *t, const char *source,
+                           const char *text, size_t len, struct bs_buf *err);
+/* The provider of a delivery: domain rules first, then relay rules. */
+unsigned bs_provider_lookup(const struct bs_provider_table *t,
+                            struct bs_slice recipient_domain,
+                            struct bs_slice relay_host);
+/* The index of a provider id ("google"), or -1. */
+int bs_provider_find(const struct bs_provider_table *t, struct bs_slice id);
+const char *bs_provider_name(const struct bs_provider_table *t, unsigned i);
+unsigned bs_provider_count(const struct bs_provider_table *t);
+
+#endif

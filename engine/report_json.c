@@ -1,0 +1,188 @@
+/*
+ * report_json.c - the machine-readable report (schema in doc/json.md)
+ *
+ * One object: version and schema number, input counters, outcome notes,
+ * totals, per-provider and per-sender-domain summaries, reasons with
+ * samples and hints, and "rows": every aggregate cell with all its keys,
+ * which is enough to rebuild any other view.
+ */
+#include "rollup.h"
+
+#define BS_JSON_SCHEMA 1
+
+static void bs_json_counts(struct bs_buf *b, const struct bs_agg_counts *n)
+{
+    uint64_t den;
+    double rate = bs_failure_rate(n, &den);
+    bs_buf_printf(b, "\"sent\":%llu,\"bounced\":%llu,\"expired\":%llu,"
+                  "\"deferred\":%llu,\"denominator\":%llu,"
+                  "\"failure_rate\":", (unsigned long long)n->sent,
+                  (unsigned long long)n->bounced,
+                  (unsigned long long)n->expired,
+                  (unsigned long long)n->deferred, (unsigned long long)den);
+    if (den)
+        bs_buf_printf(b, "%.6f", rate);
+    else
+        bs_buf_puts(b, "null");
+}
+
+static void bs_json_kv(struct bs_buf *b, const char *k, uint64_t v,
+                       bool comma)
+{
+    bs_buf_printf(b, "%s\"%s\":%llu", comma ? "," : "", k,
+                  (unsigned long long)v);
+}
+
+static void bs_json_input(struct bs_engine *e, struct bs_buf *b)
+{
+    const struct bs_line_stats *s = &e->stats;
+    bs_buf_puts(b, "\"input\":{");
+    bs_json_kv(b, "bytes", s->bytes, false);
+    bs_json_kv(b, "lines_read", s->read, true);
+    bs_json_kv(b, "lines_parsed", s->parsed, true);
+    bs_json_kv(b, "lines_skipped", s->skipped, true);
+    bs_json_kv(b, "lines_foreign", s->foreign, true);
+    bs_json_kv(b, "lines_no_prefix", s->no_prefix, true);
+    bs_json_kv(b, "lines_unparsed", s->unparsed, true);
+    bs_json_kv(b, "lines_oversize", s->oversize, true);
+    bs_json_kv(b, "regex_budget_overflows",
+               bs_classifier_budget_overflows(e->classifier), true);
+    if (e->last_time >= e->first_time) {
+        bs_buf_printf(b, ",\"first_log_time\":%lld,\"last_log_time\":%lld",
+                      (long long)e->first_time, (long long)e->last_time);
+    }
+    bs_buf_puts(b, "}");
+}
+
+static void bs_json_outcomes(struct bs_engine *e, struct bs_buf *b)
+{
+    const struct bs_outcome_stats *o = &e->out;
+    bs_buf_puts(b, ",\"correlation\":{");
+    bs_json_kv(b, "deliveries_unknown_sender", o->deliveries_unknown_sender,
+               false);
+    bs_json_kv(b, "pending", o->pending_end, true);
+    bs_json_kv(b, "pending_dropped_at_removal", o->pending_dropped, true);
+    bs_json_kv(b, "pending_deleted_by_postsuper", o->pending_deleted, true);
+    bs_json_kv(b, "pending_evicted", o->pending_evicted, true);
+    bs_json_kv(b, "expired_without_known_recipients", o->expired_no_rcpt,
+               true);
+    bs_json_kv(b, "verification_probes", o->probes, true);
+    bs_json_kv(b, "notifications", o->notifications, true);
+    bs_json_kv(b, "messages_tracked", bs_correlator_count(e->correlator),
+               true);
+    bs_json_kv(b, "messages_evicted", bs_correlator_evicted(e->correlator),
+               true);
+    bs_json_kv(b, "cells_folded", bs_agg_folded(e->agg), true);
+    bs_json_kv(b, "strings_refused", bs_intern_refused(e->strings), true);
+    bs_buf_puts(b, "}");
+}
+
+/* An array of one-key summaries: [{"provider":"google",...}, ...] */
+static void bs_json_summary(struct bs_engine *e, struct bs_buf *b,
+                            const char *name, enum bs_key_kind kind)
+{
+    struct bs_rollup r;
+    bs_rollup_build(&r, e, &kind, 1, NULL);
+    bs_rollup_sort_by_key(&r);
+    bs_buf_printf(b, ",\"%s\":[", name);
+    for (size_t i = 0; i < r.nrows; i++) {
+        struct bs_slice f = bs_rollup_field(&r, &r.rows[i], 0);
+        bs_buf_printf(b, "%s{\"%s\":", i ? "," : "", bs_key_name(kind));
+        bs_buf_json_str(b, f.ptr, f.len);
+        bs_buf_putc(b, ',');
+        bs_json_counts(b, &r.rows[i].n);
+        if (kind == BS_KEY_PROVIDER)
+            bs_json_kv(b, "pending", e->out.pending_by_provider[
+                       r.rows[i].first.provider], true);
+        bs_buf_putc(b, '}');
+    }
+    bs_buf_puts(b, "]");
+    bs_rollup_fini(&r);
+}
+
+static void bs_json_totals(struct bs_engine *e, struct bs_buf *b)
+{
+    struct bs_agg_counts t = { 0, 0, 0, 0 };
+    size_t n;
+    const struct bs_agg_cell *c = bs_agg_cells(e->agg, &n);
+    for (size_t i = 0; i < n; i++) {
+        t.sent += c[i].n.sent;
+        t.bounced += c[i].n.bounced;
+        t.expired += c[i].n.expired;
+        t.deferred += c[i].n.deferred;
+    }
+    bs_buf_puts(b, ",\"totals\":{");
+    bs_json_counts(b, &t);
+    bs_json_kv(b, "pending", e->out.pending_end, true);
+    bs_buf_puts(b, "}");
+}
+
+static void bs_json_samples(struct bs_engine *e, struct bs_buf *b)
+{
+    bs_buf_puts(b, ",\"samples\":[");
+    bool first = true;
+    for (size_t i = 0; i < e->samples_cap; i++) {
+        const struct bs_sample *s = &e->samples[i];
+        if (!s->text)
+            continue;
+        struct bs_slice d = bs_intern_str(e->strings, s->detail);
+        struct bs_slice t = bs_intern_str(e->texts, s->text);
+        bs_buf_printf(b, "%s{\"provider\":\"%s\",\"category\":\"%s\","
+                      "\"detail\":", first ? "" : ",",
+                      bs_provider_name(e->providers, s->provider),
+                      bs_category_name(s->category));
+        bs_buf_json_str(b, d.ptr, d.len);
+        bs_buf_puts(b, ",\"rule\":");
+        const char *id = bs_classifier_rule_id(e->classifier, s->rule);
+        bs_buf_json_str(b, id, strlen(id));
+        bs_buf_puts(b, ",\"hint\":");
+        const char *h = bs_classifier_rule_hint(e->classifier, s->rule);
+        bs_buf_json_str(b, h, strlen(h));
+        bs_buf_puts(b, ",\"text\":");
+        bs_buf_json_str(b, t.ptr, t.len);
+        bs_buf_putc(b, '}');
+        first = false;
+    }
+    bs_buf_puts(b, "]");
+}
+
+static void bs_json_rows(struct bs_engine *e, struct bs_buf *b)
+{
+    static const enum bs_key_kind keys[] = {
+        BS_KEY_HOUR, BS_KEY_PROVIDER, BS_KEY_SENDER_DOMAIN,
+        BS_KEY_RECIPIENT_DOMAIN, BS_KEY_CATEGORY, BS_KEY_DETAIL,
+        BS_KEY_DSN,
+    };
+    struct bs_rollup r;
+    bs_rollup_build(&r, e, keys, BS_ARRAY_LEN(keys), NULL);
+    bs_rollup_sort_by_key(&r);
+    bs_buf_puts(b, ",\"rows\":[");
+    for (size_t i = 0; i < r.nrows; i++) {
+        bs_buf_puts(b, i ? ",{" : "{");
+        for (size_t k = 0; k < BS_ARRAY_LEN(keys); k++) {
+            struct bs_slice f = bs_rollup_field(&r, &r.rows[i], k);
+            bs_buf_printf(b, "\"%s\":", bs_key_name(keys[k]));
+            bs_buf_json_str(b, f.ptr, f.len);
+            bs_buf_putc(b, ',');
+        }
+        bs_json_counts(b, &r.rows[i].n);
+        bs_buf_putc(b, '}');
+    }
+    bs_buf_puts(b, "]");
+    bs_rollup_fini(&r);
+}
+
+void bs_report_json(struct bs_engine *e, struct bs_buf *b)
+{
+    bs_buf_printf(b, "{\"bouncestat\":\"%s\",\"schema\":%d,", bs_version(),
+                  BS_JSON_SCHEMA);
+    bs_json_input(e, b);
+    bs_json_outcomes(e, b);
+    bs_json_totals(e, b);
+    bs_json_summary(e, b, "providers", BS_KEY_PROVIDER);
+    bs_json_summary(e, b, "sender_domains", BS_KEY_SENDER_DOMAIN);
+    bs_json_summary(e, b, "reasons_by_category", BS_KEY_CATEGORY);
+    bs_json_samples(e, b);
+    bs_json_rows(e, b);
+    bs_buf_puts(b, "}\n");
+}

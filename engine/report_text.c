@@ -1,0 +1,239 @@
+/*
+ * report_text.c - the report for a person at a terminal
+ *
+ * Totals, then providers by volume, the sender domains with the most
+ * failures, and the top reasons with a sample text and the hint. Every
+ * rate is printed with its denominator.
+ */
+#include "rollup.h"
+
+#include <stdio.h>
+
+#define BS_TOP_SENDERS 10
+#define BS_TOP_REASONS 10
+#define BS_SAMPLE_SHOWN 160
+
+static void bs_text_rate(struct bs_buf *b, const struct bs_agg_counts *n)
+{
+    uint64_t den;
+    double rate = bs_failure_rate(n, &den);
+    if (!den) {
+        bs_buf_puts(b, "      -");
+        return;
+    }
+    bs_buf_printf(b, "%6.2f%% of ", rate * 100.0);
+    bs_buf_grouped(b, den);
+}
+
+static void bs_text_u64(struct bs_buf *b, uint64_t v, int width)
+{
+    bs_buf_printf(b, "%*llu", width, (unsigned long long)v);
+}
+
+static void bs_text_time(struct bs_buf *b, int64_t t)
+{
+    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400, y;
+    int m, d, s = (int)(t - days * 86400);
+    bs_civil_from_days(days, &y, &m, &d);
+    bs_buf_printf(b, "%04lld-%02d-%02d %02d:%02d:%02d", (long long)y, m, d,
+                  s / 3600, s / 60 % 60, s % 60);
+}
+
+static void bs_text_header(struct bs_engine *e, struct bs_buf *b)
+{
+    const struct bs_line_stats *s = &e->stats;
+    bs_buf_printf(b, "bouncestat %s\n\nInput: ", bs_version());
+    bs_buf_grouped(b, s->read);
+    bs_buf_puts(b, " lines, ");
+    bs_buf_grouped(b, s->parsed);
+    bs_buf_puts(b, " with delivery facts");
+    if (e->last_time >= e->first_time) {
+        bs_buf_puts(b, ", log time ");
+        bs_text_time(b, e->first_time);
+        bs_buf_puts(b, " to ");
+        bs_text_time(b, e->last_time);
+        bs_buf_puts(b, " UTC");
+    }
+    bs_buf_printf(b, "\nSkipped: %llu other MTA lines, %llu other "
+                  "programs, %llu without a syslog prefix, %llu unparsed, "
+                  "%llu oversize\n\n", (unsigned long long)s->skipped,
+                  (unsigned long long)s->foreign,
+                  (unsigned long long)s->no_prefix,
+                  (unsigned long long)s->unparsed,
+                  (unsigned long long)s->oversize);
+}
+
+static void bs_text_totals(struct bs_engine *e, struct bs_buf *b)
+{
+    struct bs_agg_counts t = { 0, 0, 0, 0 };
+    size_t n;
+    const struct bs_agg_cell *c = bs_agg_cells(e->agg, &n);
+    for (size_t i = 0; i < n; i++) {
+        t.sent += c[i].n.sent;
+        t.bounced += c[i].n.bounced;
+        t.expired += c[i].n.expired;
+        t.deferred += c[i].n.deferred;
+    }
+    bs_buf_puts(b, "Deliveries: ");
+    bs_buf_grouped(b, t.sent);
+    bs_buf_puts(b, " sent, ");
+    bs_buf_grouped(b, t.bounced);
+    bs_buf_puts(b, " bounced, ");
+    bs_buf_grouped(b, t.expired);
+    bs_buf_puts(b, " expired, ");
+    bs_buf_grouped(b, e->out.pending_end);
+    bs_buf_puts(b, " still pending; ");
+    bs_buf_grouped(b, t.deferred);
+    bs_buf_puts(b, " deferred attempts\nFailure rate: ");
+    bs_text_rate(b, &t);
+    bs_buf_puts(b, " deliveries\n\n");
+}
+
+static void bs_text_providers(struct bs_engine *e, struct bs_buf *b)
+{
+    enum bs_key_kind k = BS_KEY_PROVIDER;
+    struct bs_rollup r;
+    bs_rollup_build(&r, e, &k, 1, NULL);
+    bs_rollup_sort_by_volume(&r);
+    bs_buf_printf(b, "%-12s %10s %9s %9s %9s %9s  %s\n", "PROVIDER", "SENT",
+                  "BOUNCED", "EXPIRED", "DEFERRED", "PENDING",
+                  "FAILURE RATE");
+    for (size_t i = 0; i < r.nrows; i++) {
+        const struct bs_rollup_row *row = &r.rows[i];
+        struct bs_slice f = bs_rollup_field(&r, row, 0);
+        bs_buf_printf(b, "%-12.*s", (int)f.len, f.ptr);
+        bs_text_u64(b, row->n.sent, 11);
+        bs_text_u64(b, row->n.bounced, 10);
+        bs_text_u64(b, row->n.expired, 10);
+        bs_text_u64(b, row->n.deferred, 10);
+        bs_text_u64(b, e->out.pending_by_provider[row->first.provider], 10);
+        bs_buf_puts(b, "  ");
+        bs_text_rate(b, &row->n);
+        bs_buf_putc(b, '\n');
+    }
+    if (!r.nrows)
+        bs_buf_puts(b, "(no deliveries)\n");
+    bs_rollup_fini(&r);
+    bs_buf_putc(b, '\n');
+}
+
+static void bs_text_senders(struct bs_engine *e, struct bs_buf *b)
+{
+    enum bs_key_kind k = BS_KEY_SENDER_DOMAIN;
+    struct bs_rollup r;
+    bs_rollup_build(&r, e, &k, 1, NULL);
+    bs_rollup_sort_by_failures(&r);
+    bs_buf_printf(b, "Sender domains with the most failures\n%-32s %9s "
+                  "%9s %9s  %s\n", "SENDER DOMAIN", "BOUNCED", "EXPIRED",
+                  "DEFERRED", "FAILURE RATE");
+    size_t shown = 0;
+    for (size_t i = 0; i < r.nrows && shown < BS_TOP_SENDERS; i++) {
+        const struct bs_rollup_row *row = &r.rows[i];
+        if (!row->n.bounced && !row->n.expired)
+            break;
+        struct bs_slice f = bs_rollup_field(&r, row, 0);
+        bs_buf_printf(b, "%-32.*s", (int)BS_MIN(f.len, 32), f.ptr);
+        bs_text_u64(b, row->n.bounced, 10);
+        bs_text_u64(b, row->n.expired, 10);
+        bs_text_u64(b, row->n.deferred, 10);
+        bs_buf_puts(b, "  ");
+        bs_text_rate(b, &row->n);
+        bs_buf_putc(b, '\n');
+        shown++;
+    }
+    if (!shown)
+        bs_buf_puts(b, "(no failures)\n");
+    bs_rollup_fini(&r);
+    bs_buf_putc(b, '\n');
+}
+
+/* The first sample kept for a category and detail, any provider. */
+static const struct bs_sample *bs_find_sample(struct bs_engine *e,
+                                              unsigned category,
+                                              uint32_t detail)
+{
+    for (size_t i = 0; i < e->samples_cap; i++) {
+        const struct bs_sample *s = &e->samples[i];
+        if (s->text && s->category == category && s->detail == detail)
+            return s;
+    }
+    return NULL;
+}
+
+static bool bs_is_failure_cell(const struct bs_agg_cell *c)
+{
+    return c->key.category != BS_CAT_NONE;
+}
+
+static void bs_text_reason(struct bs_engine *e, struct bs_buf *b,
+                           const struct bs_rollup *r,
+                           const struct bs_rollup_row *row)
+{
+    struct bs_slice cat = bs_rollup_field(r, row, 0);
+    struct bs_slice det = bs_rollup_field(r, row, 1);
+    char name[96];
+    snprintf(name, sizeof name, "%.*s%s%.*s", (int)BS_MIN(cat.len, 40),
+             cat.ptr, det.len ? "/" : "", (int)BS_MIN(det.len, 40), det.ptr);
+    bs_buf_printf(b, "%-28s", name);
+    bs_text_u64(b, row->n.bounced, 10);
+    bs_text_u64(b, row->n.expired, 10);
+    bs_text_u64(b, row->n.deferred, 10);
+    bs_buf_putc(b, '\n');
+    const struct bs_sample *s = bs_find_sample(e, row->first.category,
+                                               row->first.detail);
+    if (s) {
+        struct bs_slice t = bs_intern_str(e->texts, s->text);
+        bs_buf_printf(b, "    e.g. %.*s%s\n", (int)BS_MIN(t.len,
+                      BS_SAMPLE_SHOWN), t.ptr,
+                      t.len > BS_SAMPLE_SHOWN ? " ..." : "");
+        const char *hint = bs_classifier_rule_hint(e->classifier, s->rule);
+        if (*hint)
+            bs_buf_printf(b, "    fix: %s\n", hint);
+    }
+}
+
+static void bs_text_reasons(struct bs_engine *e, struct bs_buf *b)
+{
+    enum bs_key_kind k[2] = { BS_KEY_CATEGORY, BS_KEY_DETAIL };
+    struct bs_rollup r;
+    bs_rollup_build(&r, e, k, 2, bs_is_failure_cell);
+    bs_rollup_sort_by_failures(&r);
+    bs_buf_printf(b, "Top reasons\n%-28s %9s %9s %9s\n", "CATEGORY/DETAIL",
+                  "BOUNCED", "EXPIRED", "DEFERRED");
+    for (size_t i = 0; i < r.nrows && i < BS_TOP_REASONS; i++)
+        bs_text_reason(e, b, &r, &r.rows[i]);
+    if (!r.nrows)
+        bs_buf_puts(b, "(no failures)\n");
+    bs_rollup_fini(&r);
+}
+
+static void bs_text_notes(struct bs_engine *e, struct bs_buf *b)
+{
+    const struct bs_outcome_stats *o = &e->out;
+    bs_buf_printf(b, "\nNotes: %llu deliveries with no known sender "
+                  "(their message began before the log)",
+                  (unsigned long long)o->deliveries_unknown_sender);
+    if (o->expired_no_rcpt)
+        bs_buf_printf(b, "; %llu expired messages whose deferred recipients "
+                      "were not in the log", (unsigned long long)
+                      o->expired_no_rcpt);
+    if (o->pending_evicted)
+        bs_buf_printf(b, "; %llu pending recipients dropped by the "
+                      "correlation limits", (unsigned long long)
+                      o->pending_evicted);
+    if (o->probes)
+        bs_buf_printf(b, "; %llu address verification probes (not "
+                      "counted as deliveries)", (unsigned long long)
+                      o->probes);
+    bs_buf_puts(b, ".\n");
+}
+
+void bs_report_text(struct bs_engine *e, struct bs_buf *b)
+{
+    bs_text_header(e, b);
+    bs_text_totals(e, b);
+    bs_text_providers(e, b);
+    bs_text_senders(e, b);
+    bs_text_reasons(e, b);
+    bs_text_notes(e, b);
+}

@@ -1,0 +1,39 @@
+/*
+ * parser.h - the contract between the engine and one MTA's parser
+ *
+ * A parser sees a syslog record (program and message already split off)
+ * and says what it is:
+ *   BS_PARSE_EVENT     the event is filled in;
+ *   BS_PARSE_SKIPPED   a line of this MTA that carries no delivery fact
+ *                      (smtpd connect, cleanup message-id, TLS, warnings);
+ *   BS_PARSE_UNPARSED  it looks like a delivery fact but does not parse;
+ *                      the engine counts it and can write it out.
+ * Parsers are pure functions of the record: no state, no allocation, no
+ * regex, no output. They never include each other; registry.c lists them.
+ */
+#ifndef BS_PARSER_H
+#define BS_PARSER_H
+
+#include "../engine/event.h"
+#include "syslog.h"
+
+enum bs_parse_result {
+    BS_PARSE_EVENT,
+    BS_PARSE_SKIPPED,
+    BS_PARSE_UNPARSED
+};
+
+struct bs_parser_ops {
+    const char *name;
+    /* Does this syslog program name belong to this MTA? */
+    bool (*claims)(struct bs_slice program);
+    enum bs_parse_result (*parse)(const struct bs_syslog_record *rec,
+                                  struct bs_event *ev);
+};
+
+extern const struct bs_parser_ops bs_postfix_parser;
+
+/* The parser that claims the program, or NULL for foreign lines. */
+const struct bs_parser_ops *bs_parser_for_program(struct bs_slice program);
+
+#endif

@@ -1,0 +1,299 @@
+/*
+ * postfix.c - Postfix log lines to events
+ *
+ * Lines and the events they give (QID is a short hex or long queue id):
+ *   qmgr       QID: from=<s>, size=N, nrcpt=K (queue active) -> SENDER
+ *   qmgr       QID: from=<s>, status=expired, returned to sender
+ *              (also force-expired)                           -> EXPIRED
+ *   qmgr       QID: removed                                   -> DONE
+ *   smtp lmtp local virtual pipe error discard retry
+ *              QID: to=<r>, [orig_to=<o>,] relay=H[IP]:P, ... dsn=X.Y.Z,
+ *              status=sent|deferred|bounced|SOFTBOUNCE|... (text)
+ *                                                             -> DELIVERY
+ *   bounce     QID: sender non-delivery notification: QID2    -> NOTIFICATION
+ *   postsuper  QID: removed                                   -> DELETED
+ * The program is a Postfix daemon under any syslog_name: the part after
+ * the last '/' names the daemon (postfix/smtp, postfix-out/smtp,
+ * postfix/submission/smtpd, postfix-10.20.30.40/smtp).
+ *
+ * The response text runs from the " (" after the status word to the last
+ * ')' of the line: remote servers put anything inside, including ')' and
+ * multi-line replies Postfix joined with spaces. A line cut by syslog's
+ * size limit has no closing ')' and keeps what is there.
+ */
+#include "parser.h"
+
+struct bs_pf_cursor {
+    const char *p, *end;
+};
+
+static struct bs_slice bs_pf_daemon(struct bs_slice program)
+{
+    const char *slash = NULL;
+    for (size_t i = 0; i < program.len; i++)
+        if (program.ptr[i] == '/')
+            slash = program.ptr + i;
+    if (!slash)
+        return bs_slice_make(program.ptr, 0);
+    return bs_slice_make(slash + 1,
+                         (size_t)(program.ptr + program.len - slash - 1));
+}
+
+static bool bs_pf_is_daemon_name(struct bs_slice d)
+{
+    static const char *const names[] = {
+        "smtp", "lmtp", "local", "virtual", "pipe", "error", "discard",
+        "retry", "qmgr", "nqmgr", "oqmgr", "bounce", "defer", "trace",
+        "postsuper", "smtpd", "cleanup", "pickup", "postscreen", "anvil",
+        "scache", "tlsmgr", "tlsproxy", "dnsblog", "trivial-rewrite",
+        "verify", "master", "sendmail", "postdrop", "postmap", "flush",
+        "showq", "proxymap", "postlog", "postfix-script", "spawn",
+        "postqueue", "postalias", "postconf", "postcat", "qmqpd",
+        "proxywrite", "postmulti", "smtp-sink", "oqmgr", "lmtpd",
+    };
+    for (size_t i = 0; i < BS_ARRAY_LEN(names); i++)
+        if (d.len == strlen(names[i]) && memcmp(d.ptr, names[i], d.len) == 0)
+            return true;
+    return false;
+}
+
+static bool bs_pf_claims(struct bs_slice program)
+{
+    struct bs_slice d = bs_pf_daemon(program);
+    if (!d.len)
+        return BS_SLICE_STARTS(program, "postfix");
+    return bs_pf_is_daemon_name(d);
+}
+
+static bool bs_pf_is_qid_char(char c)
+{
+    return bs_is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* "QID: " at the start: 5 to 20 alphanumerics, then ": ". */
+static bool bs_pf_queue_id(struct bs_pf_cursor *c, struct bs_slice *qid)
+{
+    const char *s = c->p;
+    while (c->p < c->end && bs_pf_is_qid_char(*c->p) && c->p - s <= 20)
+        c->p++;
+    size_t n = (size_t)(c->p - s);
+    if (n < 5 || n > 20 || c->end - c->p < 2 || c->p[0] != ':' ||
+        c->p[1] != ' ') {
+        c->p = s;
+        return false;
+    }
+    *qid = bs_slice_make(s, n);
+    c->p += 2;
+    return true;
+}
+
+static bool bs_pf_lit(struct bs_pf_cursor *c, const char *lit, size_t n)
+{
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, lit, n) != 0)
+        return false;
+    c->p += n;
+    return true;
+}
+#define BS_PF_LIT(c, s) bs_pf_lit((c), (s), sizeof(s) - 1)
+
+/* "<addr>" up to the '>' that ends the field (followed by ',', ' ' or the
+ * end), so quoted local parts with spaces or '>' survive. */
+static bool bs_pf_angle(struct bs_pf_cursor *c, struct bs_slice *out)
+{
+    if (c->p >= c->end || *c->p != '<')
+        return false;
+    const char *s = c->p + 1;
+    for (const char *q = s; q < c->end; q++) {
+        if (*q != '>')
+            continue;
+        if (q + 1 == c->end || q[1] == ',' || q[1] == ' ') {
+            *out = bs_slice_make(s, (size_t)(q - s));
+            c->p = q + 1;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void bs_pf_skip_sep(struct bs_pf_cursor *c)
+{
+    while (c->p < c->end && (*c->p == ',' || *c->p == ' '))
+        c->p++;
+}
+
+/* A plain value: up to ',' or ' '. */
+static struct bs_slice bs_pf_value(struct bs_pf_cursor *c)
+{
+    const char *s = c->p;
+    while (c->p < c->end && *c->p != ',' && *c->p != ' ')
+        c->p++;
+    return bs_slice_make(s, (size_t)(c->p - s));
+}
+
+/* "host[ip]:port", "none", "local", "h[private/dovecot-lmtp]" */
+static void bs_pf_relay(struct bs_slice v, struct bs_event *ev)
+{
+    const char *lb = memchr(v.ptr, '[', v.len);
+    if (!lb) {
+        ev->relay_host = v;
+        return;
+    }
+    ev->relay_host = bs_slice_make(v.ptr, (size_t)(lb - v.ptr));
+    const char *rb = memchr(lb, ']', (size_t)(v.ptr + v.len - lb));
+    if (rb)
+        ev->relay_ip = bs_slice_make(lb + 1, (size_t)(rb - lb - 1));
+}
+
+static bool bs_pf_status_word(struct bs_slice w, struct bs_event *ev)
+{
+    if (BS_SLICE_EQ(w, "sent"))
+        ev->status = BS_ST_SENT;
+    else if (BS_SLICE_EQ(w, "deferred") || BS_SLICE_EQ(w, "SOFTBOUNCE"))
+        ev->status = BS_ST_DEFERRED;
+    else if (BS_SLICE_EQ(w, "bounced"))
+        ev->status = BS_ST_BOUNCED;
+    else if (BS_SLICE_EQ(w, "deliverable") ||
+             BS_SLICE_EQ(w, "undeliverable") ||
+             BS_SLICE_EQ(w, "undeliverable-but-not-cached"))
+        ev->status = BS_ST_PROBE;
+    else
+        return false;
+    return true;
+}
+
+/* The rest after "status=WORD": " (text)" to the last ')' of the line. */
+static void bs_pf_text(struct bs_pf_cursor *c, struct bs_event *ev)
+{
+    if (!BS_PF_LIT(c, " ("))
+        return;
+    const char *e = c->end;
+    while (e > c->p && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    if (e > c->p && e[-1] == ')')
+        e--;
+    ev->text = bs_slice_make(c->p, (size_t)(e - c->p));
+}
+
+/* Key=value fields of a delivery line; status= is the last one. */
+static enum bs_parse_result bs_pf_delivery(struct bs_pf_cursor *c,
+                                           struct bs_event *ev)
+{
+    bool have_to = false;
+    while (c->p < c->end) {
+        bs_pf_skip_sep(c);
+        const char *k = c->p;
+        while (c->p < c->end && *c->p != '=' && *c->p != ' ' && *c->p != ',')
+            c->p++;
+        if (c->p >= c->end || *c->p != '=')
+            return BS_PARSE_UNPARSED;
+        struct bs_slice key = bs_slice_make(k, (size_t)(c->p - k));
+        c->p++;
+        if (BS_SLICE_EQ(key, "to") || BS_SLICE_EQ(key, "orig_to")) {
+            struct bs_slice a;
+            if (!bs_pf_angle(c, &a))
+                return BS_PARSE_UNPARSED;
+            if (key.len == 2) {
+                ev->recipient = a;
+                have_to = true;
+            }
+            continue;
+        }
+        struct bs_slice v = bs_pf_value(c);
+        if (BS_SLICE_EQ(key, "relay")) {
+            bs_pf_relay(v, ev);
+        } else if (BS_SLICE_EQ(key, "dsn")) {
+            ev->dsn = v;
+        } else if (BS_SLICE_EQ(key, "status")) {
+            if (!have_to || !bs_pf_status_word(v, ev))
+                return BS_PARSE_UNPARSED;
+            bs_pf_text(c, ev);
+            ev->kind = BS_EV_DELIVERY;
+            return BS_PARSE_EVENT;
+        }
+    }
+    return BS_PARSE_UNPARSED;
+}
+
+/* qmgr: "from=<s>, size=..." or "from=<s>, status=expired, ..." */
+static enum bs_parse_result bs_pf_qmgr_from(struct bs_pf_cursor *c,
+                                            struct bs_event *ev)
+{
+    if (!bs_pf_angle(c, &ev->sender))
+        return BS_PARSE_UNPARSED;
+    ev->sender_is_null = ev->sender.len == 0;
+    if (BS_PF_LIT(c, ", status=expired") ||
+        BS_PF_LIT(c, ", status=force-expired")) {
+        ev->kind = BS_EV_MESSAGE_EXPIRED;
+        return BS_PARSE_EVENT;
+    }
+    if (BS_PF_LIT(c, ", size=")) {
+        ev->kind = BS_EV_MESSAGE_SENDER;
+        return BS_PARSE_EVENT;
+    }
+    return BS_PARSE_UNPARSED;
+}
+
+static bool bs_pf_is_delivery_daemon(struct bs_slice d)
+{
+    static const char *const names[] = { "smtp", "lmtp", "local", "virtual",
+                                         "pipe", "error", "discard",
+                                         "retry" };
+    for (size_t i = 0; i < BS_ARRAY_LEN(names); i++)
+        if (d.len == strlen(names[i]) && memcmp(d.ptr, names[i], d.len) == 0)
+            return true;
+    return false;
+}
+
+static bool bs_pf_is_qmgr(struct bs_slice d)
+{
+    return BS_SLICE_EQ(d, "qmgr") || BS_SLICE_EQ(d, "nqmgr") ||
+           BS_SLICE_EQ(d, "oqmgr");
+}
+
+static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
+                                        struct bs_event *ev)
+{
+    struct bs_slice d = bs_pf_daemon(rec->program);
+    struct bs_pf_cursor c = { rec->message.ptr,
+                              rec->message.ptr + rec->message.len };
+    memset(ev, 0, sizeof *ev);
+    ev->time = rec->time;
+    if (!bs_pf_queue_id(&c, &ev->queue_id))
+        return BS_PARSE_SKIPPED;
+    if (bs_pf_is_delivery_daemon(d) && c.end - c.p > 3 &&
+        memcmp(c.p, "to=", 3) == 0)
+        return bs_pf_delivery(&c, ev);
+    if (bs_pf_is_qmgr(d)) {
+        if (BS_PF_LIT(&c, "from="))
+            return bs_pf_qmgr_from(&c, ev);
+        if (c.end - c.p == 7 && BS_PF_LIT(&c, "removed")) {
+            ev->kind = BS_EV_MESSAGE_DONE;
+            return BS_PARSE_EVENT;
+        }
+        return BS_PARSE_SKIPPED;
+    }
+    if (BS_SLICE_EQ(d, "postsuper") && c.end - c.p == 7 &&
+        BS_PF_LIT(&c, "removed")) {
+        ev->kind = BS_EV_MESSAGE_DELETED;
+        return BS_PARSE_EVENT;
+    }
+    if (BS_SLICE_EQ(d, "bounce") &&
+        (BS_PF_LIT(&c, "sender non-delivery notification: ") ||
+         BS_PF_LIT(&c, "sender delay notification: ") ||
+         BS_PF_LIT(&c, "sender delivery status notification: ") ||
+         BS_PF_LIT(&c, "postmaster non-delivery notification: "))) {
+        ev->kind = BS_EV_NOTIFICATION;
+        return BS_PARSE_EVENT;
+    }
+    /* A delivery-looking line from an unexpected daemon or shape. */
+    if (bs_memmem(c.p, (size_t)(c.end - c.p), "status=", 7) &&
+        bs_memmem(c.p, (size_t)(c.end - c.p), "to=<", 4))
+        return BS_PARSE_UNPARSED;
+    return BS_PARSE_SKIPPED;
+}
+
+const struct bs_parser_ops bs_postfix_parser = {
+    .name = "postfix",
+    .claims = bs_pf_claims,
+    .parse = bs_pf_parse,
+};

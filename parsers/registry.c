@@ -1,0 +1,18 @@
+/*
+ * registry.c - the list of MTA parsers, and the choice among them
+ *
+ * Adding an MTA is one file with a struct bs_parser_ops and one line here.
+ */
+#include "parser.h"
+
+static const struct bs_parser_ops *const bs_parsers[] = {
+    &bs_postfix_parser,
+};
+
+const struct bs_parser_ops *bs_parser_for_program(struct bs_slice program)
+{
+    for (size_t i = 0; i < BS_ARRAY_LEN(bs_parsers); i++)
+        if (bs_parsers[i]->claims(program))
+            return bs_parsers[i];
+    return NULL;
+}

@@ -1,0 +1,274 @@
+/*
+ * syslog.c - timestamp, host and program of a syslog line, without regex
+ *
+ * A cursor walks the line once. Every check is bounded by the line length;
+ * a line that does not fit one of the known shapes is rejected with a code,
+ * never guessed at.
+ */
+#include "syslog.h"
+
+struct bs_cursor {
+    const char *p, *end;
+};
+
+int64_t bs_days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void bs_civil_from_days(int64_t z, int64_t *year, int *month, int *day)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *year = yoe + era * 400 + (*month <= 2);
+}
+
+void bs_syslog_year_init(struct bs_syslog_year *y, int explicit_year,
+                         int64_t ref_time)
+{
+    y->explicit_year = explicit_year;
+    y->ref_time = ref_time;
+    y->cur_year = explicit_year;
+    y->last_month = 0;
+}
+
+/* Reads exactly n digits. */
+static bool bs_digits(struct bs_cursor *c, int n, int *out)
+{
+    if (c->end - c->p < n)
+        return false;
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!bs_is_digit(c->p[i]))
+            return false;
+        v = v * 10 + (c->p[i] - '0');
+    }
+    c->p += n;
+    *out = v;
+    return true;
+}
+
+static bool bs_lit(struct bs_cursor *c, char ch)
+{
+    if (c->p < c->end && *c->p == ch) {
+        c->p++;
+        return true;
+    }
+    return false;
+}
+
+/* "HH:MM:SS" with an optional ".fraction", which is skipped. */
+static bool bs_clock(struct bs_cursor *c, int *secs)
+{
+    int h, m, s;
+    if (!bs_digits(c, 2, &h) || !bs_lit(c, ':') || !bs_digits(c, 2, &m) ||
+        !bs_lit(c, ':') || !bs_digits(c, 2, &s))
+        return false;
+    if (h > 23 || m > 59 || s > 60)
+        return false;
+    if (bs_lit(c, '.') || bs_lit(c, ','))
+        while (c->p < c->end && bs_is_digit(*c->p))
+            c->p++;
+    *secs = h * 3600 + m * 60 + s;
+    return true;
+}
+
+static int bs_month_from_name(const char *p)
+{
+    static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    for (int i = 0; i < 12; i++)
+        if (memcmp(names + 3 * i, p, 3) == 0)
+            return i + 1;
+    return 0;
+}
+
+static int bs_year_for(struct bs_syslog_year *y, int month, int day,
+                       int secs)
+{
+    if (y->explicit_year) {
+        if (y->last_month && month < y->last_month - 6)
+            y->cur_year++;
+        else if (y->last_month && month > y->last_month + 6)
+            y->cur_year--; /* a late line from before New Year */
+        y->last_month = month;
+        return y->cur_year;
+    }
+    int64_t ref_year;
+    int rm, rd;
+    bs_civil_from_days(y->ref_time >= 0 ? y->ref_time / 86400 : 0,
+                       &ref_year, &rm, &rd);
+    int64_t t = bs_days_from_civil(ref_year, month, day) * 86400 + secs;
+    return t > y->ref_time + 86400 ? (int)ref_year - 1 : (int)ref_year;
+}
+
+/* "Nov 27 18:13:18" or "Nov  7 ..." or "Nov 7 ..." */
+static bool bs_bsd_time(struct bs_syslog_year *y, struct bs_cursor *c,
+                        int64_t *out)
+{
+    if (c->end - c->p < 15)
+        return false;
+    int month = bs_month_from_name(c->p);
+    if (!month || c->p[3] != ' ')
+        return false;
+    c->p += 4;
+    if (*c->p == ' ')
+        c->p++;
+    int day = 0;
+    if (!bs_digits(c, 1, &day))
+        return false;
+    if (c->p < c->end && bs_is_digit(*c->p))
+        day = day * 10 + (*c->p++ - '0');
+    int secs;
+    if (day < 1 || day > 31 || !bs_lit(c, ' ') || !bs_clock(c, &secs))
+        return false;
+    int year = bs_year_for(y, month, day, secs);
+    *out = bs_days_from_civil(year, month, day) * 86400 + secs;
+    return true;
+}
+
+/* "Z", "+01:00", "+0100" or nothing (then UTC). */
+static bool bs_zone(struct bs_cursor *c, int *offset)
+{
+    *offset = 0;
+    if (bs_lit(c, 'Z') || bs_lit(c, 'z'))
+        return true;
+    if (c->p >= c->end || (*c->p != '+' && *c->p != '-'))
+        return true;
+    int sign = *c->p++ == '-' ? -1 : 1, h, m;
+    if (!bs_digits(c, 2, &h))
+        return false;
+    bs_lit(c, ':');
+    if (!bs_digits(c, 2, &m) || h > 23 || m > 59)
+        return false;
+    *offset = sign * (h * 3600 + m * 60);
+    return true;
+}
+
+/* "2026-11-27T18:13:18[.frac][zone]" */
+static bool bs_iso_time(struct bs_cursor *c, int64_t *out)
+{
+    int year, month, day, secs, offset;
+    if (!bs_digits(c, 4, &year) || !bs_lit(c, '-') ||
+        !bs_digits(c, 2, &month) || !bs_lit(c, '-') ||
+        !bs_digits(c, 2, &day))
+        return false;
+    if (month < 1 || month > 12 || day < 1 || day > 31)
+        return false;
+    if (!bs_lit(c, 'T') && !bs_lit(c, ' '))
+        return false;
+    if (!bs_clock(c, &secs) || !bs_zone(c, &offset))
+        return false;
+    *out = bs_days_from_civil(year, month, day) * 86400 + secs - offset;
+    return true;
+}
+
+static struct bs_slice bs_word(struct bs_cursor *c)
+{
+    const char *s = c->p;
+    while (c->p < c->end && *c->p != ' ')
+        c->p++;
+    struct bs_slice w = bs_slice_make(s, (size_t)(c->p - s));
+    bs_lit(c, ' ');
+    return w;
+}
+
+/* "prog[pid]: " or "prog: " */
+static bool bs_program(struct bs_cursor *c, struct bs_syslog_record *r)
+{
+    const char *s = c->p;
+    while (c->p < c->end && *c->p != '[' && *c->p != ':' && *c->p != ' ')
+        c->p++;
+    if (c->p == s || c->p == c->end)
+        return false;
+    r->program = bs_slice_make(s, (size_t)(c->p - s));
+    r->pid = bs_slice_make(c->p, 0);
+    if (*c->p == '[') {
+        const char *pid = ++c->p;
+        while (c->p < c->end && bs_is_digit(*c->p))
+            c->p++;
+        if (c->p == pid || !bs_lit(c, ']'))
+            return false;
+        r->pid = bs_slice_make(pid, (size_t)(c->p - 1 - pid));
+    }
+    if (!bs_lit(c, ':'))
+        return false;
+    bs_lit(c, ' ');
+    r->message = bs_slice_make(c->p, (size_t)(c->end - c->p));
+    return true;
+}
+
+/* After "<PRI>1 ": time host app procid msgid structured-data msg */
+static int bs_rfc5424(struct bs_cursor *c, struct bs_syslog_record *r)
+{
+    if (!bs_iso_time(c, &r->time) || !bs_lit(c, ' '))
+        return BS_SYSLOG_ENOTIME;
+    r->host = bs_word(c);
+    r->program = bs_word(c);
+    r->pid = bs_word(c);
+    if (BS_SLICE_EQ(r->pid, "-"))
+        r->pid.len = 0;
+    (void)bs_word(c); /* msgid */
+    if (bs_lit(c, '[')) {
+        while (c->p < c->end && *c->p != ']') {
+            if (*c->p == '\\' && c->p + 1 < c->end)
+                c->p++;
+            c->p++;
+        }
+        if (!bs_lit(c, ']'))
+            return BS_SYSLOG_ENOPROG;
+        bs_lit(c, ' ');
+    } else if (!bs_lit(c, '-')) {
+        return BS_SYSLOG_ENOPROG;
+    } else {
+        bs_lit(c, ' ');
+    }
+    if (c->end - c->p >= 3 && memcmp(c->p, "\xef\xbb\xbf", 3) == 0)
+        c->p += 3;
+    if (r->program.len == 0 || BS_SLICE_EQ(r->program, "-"))
+        return BS_SYSLOG_ENOPROG;
+    r->message = bs_slice_make(c->p, (size_t)(c->end - c->p));
+    return BS_SYSLOG_OK;
+}
+
+int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
+                    struct bs_syslog_record *r)
+{
+    struct bs_cursor c = { line, line + len };
+    memset(r, 0, sizeof *r);
+    if (bs_lit(&c, '<')) {
+        int digits = 0;
+        while (c.p < c.end && bs_is_digit(*c.p) && digits < 3) {
+            c.p++;
+            digits++;
+        }
+        if (!digits || !bs_lit(&c, '>'))
+            return BS_SYSLOG_ENOTIME;
+        if (c.end - c.p >= 2 && c.p[0] == '1' && c.p[1] == ' ') {
+            c.p += 2;
+            return bs_rfc5424(&c, r);
+        }
+    }
+    if (c.p < c.end && bs_is_digit(*c.p)) {
+        if (!bs_iso_time(&c, &r->time))
+            return BS_SYSLOG_ENOTIME;
+    } else if (!bs_bsd_time(y, &c, &r->time)) {
+        return BS_SYSLOG_ENOTIME;
+    }
+    if (!bs_lit(&c, ' '))
+        return BS_SYSLOG_ENOTIME;
+    r->host = bs_word(&c);
+    if (!r->host.len || !bs_program(&c, r))
+        return BS_SYSLOG_ENOPROG;
+    return BS_SYSLOG_OK;
+}

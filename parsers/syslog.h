@@ -1,0 +1,56 @@
+/*
+ * syslog.h - split a log line into its syslog prefix and the message
+ *
+ * Accepted prefixes (an optional "<PRI>" before any of them):
+ *   BSD / RFC 3164    Nov 27 18:13:18 host prog[pid]: msg   (no year)
+ *   RFC 3339          2026-11-27T18:13:18.123456+01:00 host prog[pid]: msg
+ *                     (also "Z", "+0100" as journalctl -o short-iso writes,
+ *                     and a space instead of the "T")
+ *   RFC 5424          <22>1 2026-11-27T18:13:18Z host prog pid msgid SD msg
+ *
+ * Times become Unix seconds UTC. Zoned times are exact. BSD times carry no
+ * zone and are taken as UTC; they carry no year either, so the caller's
+ * struct bs_syslog_year decides it: an explicit year, with the December ->
+ * January rollover counted as the log moves on; or a reference time (the
+ * file's mtime, or now for stdin): a BSD stamp is placed in the latest year
+ * that does not put it more than a day after the reference.
+ *
+ * Fields are slices into the line. Nothing is allocated or printed.
+ */
+#ifndef BS_SYSLOG_H
+#define BS_SYSLOG_H
+
+#include "../engine/common.h"
+
+struct bs_syslog_year {
+    int explicit_year; /* 0: infer from ref_time */
+    int64_t ref_time;  /* Unix seconds */
+    int cur_year;      /* explicit mode: year of the last line */
+    int last_month;    /* explicit mode: 1..12, 0 before the first line */
+};
+
+struct bs_syslog_record {
+    int64_t time; /* Unix seconds, UTC */
+    struct bs_slice host;
+    struct bs_slice program; /* "postfix/smtp", "qmail", "dovecot" */
+    struct bs_slice pid;     /* digits, may be empty */
+    struct bs_slice message; /* after "prog[pid]: " */
+};
+
+enum {
+    BS_SYSLOG_OK = 0,
+    BS_SYSLOG_ENOTIME = -1, /* no timestamp we know at the start */
+    BS_SYSLOG_ENOPROG = -2  /* timestamp but no "prog[pid]:" part */
+};
+
+void bs_syslog_year_init(struct bs_syslog_year *y, int explicit_year,
+                         int64_t ref_time);
+int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
+                    struct bs_syslog_record *out);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
+int64_t bs_days_from_civil(int64_t year, int month, int day);
+/* The inverse: fills year, month (1..12) and day (1..31). */
+void bs_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * main.c - bouncestat: options, inputs, report, exit status
+ *
+ * Exit status: 0 ok; 1 usage error (bad option, bad --patterns file,
+ * unwritable output); 2 some input could not be read (the report covers
+ * everything that could).
+ */
+#include "bouncestat.h"
+#include "options.h"
+#include "read_input.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BS_EXIT_OK = 0, BS_EXIT_USAGE = 1, BS_EXIT_INPUT = 2 };
+
+static void bs_write_unparsed(void *ctx, const char *line, size_t len)
+{
+    FILE *f = ctx;
+    fwrite(line, 1, len, f);
+    fputc('\n', f);
+}
+
+/* Reads a whole --patterns file (small, by nature) into a heap buffer. */
+static char *bs_slurp(const char *path, size_t *len, char *err,
+                      size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap && cap < (64u << 20)) {
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger) {
+                free(buf);
+                buf = NULL;
+            }
+            buf = bigger;
+            cap *= 2;
+        } else if (n == cap) {
+            break;
+        }
+    }
+    fclose(f);
+    if (!buf)
+        snprintf(err, errlen, "%s: out of memory", path);
+    *len = n;
+    return buf;
+}
+
+static int bs_load_patterns(struct bs_engine *e, const struct bs_options *o)
+{
+    char err[1024];
+    for (int i = 0; i < o->npatterns; i++) {
+        size_t len;
+        char *text = bs_slurp(o->patterns[i], &len, err, sizeof err);
+        if (!text ||
+            bs_engine_add_rules(e, o->patterns[i], text, len, err,
+                                sizeof err) < 0) {
+            fprintf(stderr, "bouncestat: %s\n", err);
+            free(text);
+            return -1;
+        }
+        free(text);
+    }
+    return 0;
+}
+
+static int bs_read_all(struct bs_engine *e, const struct bs_options *o)
+{
+    static char buf[BS_READ_CHUNK];
+    char err[1024];
+    int status = BS_EXIT_OK;
+    int n = o->ninputs ? o->ninputs : 1;
+    for (int i = 0; i < n; i++) {
+        const char *path = o->ninputs ? o->inputs[i] : "-";
+        if (bs_read_input(e, path, buf, sizeof buf, err, sizeof err) < 0) {
+            fprintf(stderr, "bouncestat: %s\n", err);
+            status = BS_EXIT_INPUT;
+        }
+    }
+    return status;
+}
+
+static int bs_write_report(struct bs_engine *e, const struct bs_options *o)
+{
+    char err[512], *out;
+    size_t len;
+    if (bs_engine_render(e, o->format, o->by, &out, &len, err,
+                         sizeof err) < 0) {
+        fprintf(stderr, "bouncestat: %s\n", err);
+        return BS_EXIT_USAGE;
+    }
+    FILE *f = o->output ? fopen(o->output, "wb") : stdout;
+    if (!f) {
+        fprintf(stderr, "bouncestat: %s: %s\n", o->output, strerror(errno));
+        free(out);
+        return BS_EXIT_USAGE;
+    }
+    size_t put = fwrite(out, 1, len, f);
+    int rc = (f == stdout ? fflush(f) : fclose(f));
+    free(out);
+    if (put != len || rc != 0) {
+        fprintf(stderr, "bouncestat: writing the report: %s\n",
+                strerror(errno));
+        return BS_EXIT_INPUT;
+    }
+    return BS_EXIT_OK;
+}
+
+static int bs_run(const struct bs_options *o)
+{
+    struct bs_engine_options eo;
+    bs_engine_options_default(&eo);
+    eo.year = o->year;
+    FILE *unparsed = NULL;
+    if (o->unparsed) {
+        unparsed = fopen(o->unparsed, "w");
+        if (!unparsed) {
+            fprintf(stderr, "bouncestat: %s: %s\n", o->unparsed,
+                    strerror(errno));
+            return BS_EXIT_USAGE;
+        }
+        eo.unparsed_fn = bs_write_unparsed;
+        eo.unparsed_ctx = unparsed;
+    }
+    char err[1024];
+    struct bs_engine *e = bs_engine_new(&eo, err, sizeof err);
+    if (!e) {
+        fprintf(stderr, "bouncestat: built-in patterns: %s\n", err);
+        return BS_EXIT_USAGE;
+    }
+    int status = BS_EXIT_USAGE;
+    if (bs_load_patterns(e, o) == 0) {
+        status = bs_read_all(e, o);
+        bs_engine_finish(e);
+        int wrc = bs_write_report(e, o);
+        if (wrc != BS_EXIT_OK)
+            status = wrc;
+    }
+    bs_engine_free(e);
+    if (unparsed)
+        fclose(unparsed);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct bs_options o;
+    char err[512] = "";
+    switch (bs_options_parse(argc, argv, &o, err, sizeof err)) {
+    case BS_OPTS_HELP:
+        fputs(bs_usage_text(), stdout);
+        return BS_EXIT_OK;
+    case BS_OPTS_VERSION:
+        printf("bouncestat %s\n", bs_version());
+        return BS_EXIT_OK;
+    case BS_OPTS_USAGE:
+        fprintf(stderr, "bouncestat: %s\n", err);
+        return BS_EXIT_USAGE;
+    default:
+        break;
+    }
+    return bs_run(&o);
+}

@@ -1,0 +1,144 @@
+/*
+ * options.c - getopt_long over the options table, and the usage text
+ */
+#include "options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char bs_usage[] =
+    "Usage: bouncestat [OPTIONS] [FILE...]\n"
+    "\n"
+    "Reads Postfix maillogs (plain or zstd-compressed; stdin when no FILE\n"
+    "or FILE is -) and reports delivery failure rates per destination\n"
+    "provider and sender domain, with the reasons.\n"
+    "\n"
+    "Options:\n"
+    "  -f, --format FMT     text (default), json or csv\n"
+    "      --by KEYS        CSV keys, comma-separated: provider,\n"
+    "                       sender_domain, recipient_domain, category,\n"
+    "                       detail, dsn, day, hour (default: provider)\n"
+    "  -o, --output FILE    write the report to FILE instead of stdout\n"
+    "      --year YYYY      year of BSD syslog timestamps (default: from\n"
+    "                       the file's mtime; stdin: today)\n"
+    "      --unparsed FILE  write delivery-like lines that did not parse\n"
+    "      --patterns FILE  add classification rules (patterns/README.md)\n"
+    "  -h, --help           show this help\n"
+    "  -V, --version        show the version\n"
+    "\n"
+    "Exit status: 0 ok, 1 usage error, 2 some input could not be read.\n";
+
+const char *bs_usage_text(void)
+{
+    return bs_usage;
+}
+
+static int bs_parse_year(const char *s, int *year)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v < 1970 || v > 9999)
+        return -1;
+    *year = (int)v;
+    return 0;
+}
+
+static int bs_parse_format(const char *s, enum bs_format *f)
+{
+    if (strcmp(s, "text") == 0)
+        *f = BS_FORMAT_TEXT;
+    else if (strcmp(s, "json") == 0)
+        *f = BS_FORMAT_JSON;
+    else if (strcmp(s, "csv") == 0)
+        *f = BS_FORMAT_CSV;
+    else
+        return -1;
+    return 0;
+}
+
+enum { OPT_BY = 256, OPT_YEAR, OPT_UNPARSED, OPT_PATTERNS };
+
+static const struct option bs_long_options[] = {
+    { "format", required_argument, NULL, 'f' },
+    { "by", required_argument, NULL, OPT_BY },
+    { "output", required_argument, NULL, 'o' },
+    { "year", required_argument, NULL, OPT_YEAR },
+    { "unparsed", required_argument, NULL, OPT_UNPARSED },
+    { "patterns", required_argument, NULL, OPT_PATTERNS },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 },
+};
+
+static int bs_option(int c, struct bs_options *o, char *err, size_t errlen)
+{
+    switch (c) {
+    case 'f':
+        if (bs_parse_format(optarg, &o->format) == 0)
+            return BS_OPTS_OK;
+        snprintf(err, errlen, "unknown format '%s' (text, json, csv)",
+                 optarg);
+        return BS_OPTS_USAGE;
+    case OPT_BY:
+        o->by = optarg;
+        return bs_csv_keys_check(optarg, err, errlen) < 0 ? BS_OPTS_USAGE
+                                                          : BS_OPTS_OK;
+    case 'o':
+        o->output = optarg;
+        return BS_OPTS_OK;
+    case OPT_YEAR:
+        if (bs_parse_year(optarg, &o->year) == 0)
+            return BS_OPTS_OK;
+        snprintf(err, errlen, "--year wants a year like 2026, not '%s'",
+                 optarg);
+        return BS_OPTS_USAGE;
+    case OPT_UNPARSED:
+        o->unparsed = optarg;
+        return BS_OPTS_OK;
+    case OPT_PATTERNS:
+        if (o->npatterns == (int)(sizeof o->patterns / sizeof *o->patterns)) {
+            snprintf(err, errlen, "too many --patterns files");
+            return BS_OPTS_USAGE;
+        }
+        o->patterns[o->npatterns++] = optarg;
+        return BS_OPTS_OK;
+    case 'h':
+        return BS_OPTS_HELP;
+    case 'V':
+        return BS_OPTS_VERSION;
+    default:
+        snprintf(err, errlen, "unknown option (see --help)");
+        return BS_OPTS_USAGE;
+    }
+}
+
+int bs_options_parse(int argc, char **argv, struct bs_options *o,
+                     char *err, size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    o->format = BS_FORMAT_TEXT;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "f:o:hV", bs_long_options, NULL)) !=
+           -1) {
+        if (c == '?' || c == ':') {
+            snprintf(err, errlen, "%s '%s' (see --help)",
+                     c == ':' ? "missing value for" : "unknown option",
+                     argv[optind - 1]);
+            return BS_OPTS_USAGE;
+        }
+        int rc = bs_option(c, o, err, errlen);
+        if (rc != BS_OPTS_OK)
+            return rc;
+    }
+    if (o->by && o->format != BS_FORMAT_CSV) {
+        snprintf(err, errlen, "--by goes with --format csv");
+        return BS_OPTS_USAGE;
+    }
+    o->inputs = argv + optind;
+    o->ninputs = argc - optind;
+    return BS_OPTS_OK;
+}

@@ -1,0 +1,34 @@
+/*
+ * options.h - the command line of bouncestat, parsed into a plain struct
+ *
+ * Parsing never exits and never prints: it returns BS_OPTS_USAGE with a
+ * message, and main decides (exit status 1, usage on stderr).
+ */
+#ifndef BS_OPTIONS_H
+#define BS_OPTIONS_H
+
+#include "bouncestat.h"
+
+#include <stdbool.h>
+
+enum { BS_OPTS_OK = 0, BS_OPTS_USAGE = -1, BS_OPTS_HELP = 1,
+       BS_OPTS_VERSION = 2 };
+
+struct bs_options {
+    enum bs_format format;
+    const char *by;           /* CSV keys */
+    const char *output;       /* NULL: stdout */
+    const char *unparsed;     /* --unparsed FILE */
+    const char *patterns[16]; /* --patterns FILE, in order */
+    int npatterns;
+    int year;
+    char **inputs; /* NULL-terminated; empty: stdin */
+    int ninputs;
+};
+
+int bs_options_parse(int argc, char **argv, struct bs_options *o,
+                     char *err, size_t errlen);
+/* The --help text. */
+const char *bs_usage_text(void);
+
+#endif
