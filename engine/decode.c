@@ -110,9 +110,10 @@ static int bs_decode_zstd(struct bs_decode *d, const void *data, size_t len,
             d->error_text = ZSTD_getErrorName(r);
             return BS_DECODE_ECORRUPT;
         }
+        if (!out.pos)
+            break; /* nothing pending: keep the hint of the last input */
         d->frame_hint = r;
-        if (out.pos)
-            fn(ctx, d->out, out.pos);
+        fn(ctx, d->out, out.pos);
         if (out.pos < out.size)
             break;
     }

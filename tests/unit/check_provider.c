@@ -1,0 +1,134 @@
+/*
+ * check_provider.c - the shipped provider table: the fixed ids of the
+ * contract, domain-before-relay, exact beats suffix beats first label,
+ * case and trailing dots, and load errors with FILE:LINE.
+ */
+#include "buf.h"
+#include "provider.h"
+#include "support.h"
+
+#include <string.h>
+
+extern const char bs_embedded_providers[];
+
+static struct bs_provider_table *shipped(void)
+{
+    struct bs_provider_table *t = bs_provider_table_new();
+    struct bs_buf err;
+    bs_buf_init(&err);
+    ck_assert_int_eq(bs_provider_table_load(t, "providers.txt",
+                                            bs_embedded_providers,
+                                            strlen(bs_embedded_providers),
+                                            &err), 0);
+    bs_buf_fini(&err);
+    return t;
+}
+
+static const struct {
+    const char *domain, *relay, *provider;
+} cases[] = {
+    { "gmail.com", "gmail-smtp-in.l.google.com", "google" },
+    { "googlemail.com", "", "google" },
+    { "Gmail.COM", "", "google" },
+    { "gmail.com.", "", "google" },
+    { "example.com", "aspmx.l.google.com", "google" },
+    { "example.com", "ALT2.ASPMX.L.GOOGLE.com", "google" },
+    { "outlook.com", "", "microsoft" },
+    { "hotmail.co.jp", "", "microsoft" },
+    { "hotmail.com", "", "microsoft" },
+    { "live.jp", "", "microsoft" },
+    { "msn.com", "", "microsoft" },
+    { "outlook.jp", "", "microsoft" },
+    { "example.jp", "example-jp.mail.protection.outlook.com", "microsoft" },
+    { "yahoo.com", "", "yahoo" },
+    { "yahoo.co.uk", "", "yahoo" },
+    { "ymail.com", "", "yahoo" },
+    { "rocketmail.com", "", "yahoo" },
+    { "aol.com", "", "yahoo" },
+    { "example.org", "mta5.am0.yahoodns.net", "yahoo" },
+    { "yahoo.co.jp", "mx.mail.yahoo.co.jp", "yahoo_japan" },
+    { "ymail.ne.jp", "", "yahoo_japan" },
+    { "example.co.jp", "mx1.mail.yahoo.co.jp", "yahoo_japan" },
+    { "icloud.com", "", "apple" },
+    { "me.com", "", "apple" },
+    { "mac.com", "", "apple" },
+    { "docomo.ne.jp", "", "docomo" },
+    { "au.com", "", "kddi" },
+    { "ezweb.ne.jp", "", "kddi" },
+    { "softbank.ne.jp", "", "softbank" },
+    { "i.softbank.jp", "", "softbank" },
+    { "t.vodafone.ne.jp", "", "softbank" },
+    { "example.com", "mx.example.com", "other" },
+    { "example.com", "none", "other" },
+    { "", "", "other" },
+    /* the domain decides before the relay */
+    { "gmail.com", "mx.example.net", "google" },
+    { "notgmail.com", "", "other" },
+    { "gmail.com.evil.example", "", "other" },
+};
+
+START_TEST(test_provider_lookup)
+{
+    struct bs_provider_table *t = shipped();
+    struct bs_slice d = bs_slice_make(cases[_i].domain,
+                                      strlen(cases[_i].domain));
+    struct bs_slice r = bs_slice_make(cases[_i].relay,
+                                      strlen(cases[_i].relay));
+    const char *got = bs_provider_name(t, bs_provider_lookup(t, d, r));
+    ck_assert_msg(strcmp(got, cases[_i].provider) == 0,
+                  "%s via %s: got %s, want %s", cases[_i].domain,
+                  cases[_i].relay, got, cases[_i].provider);
+    bs_provider_table_free(t);
+}
+END_TEST
+
+START_TEST(test_provider_ids_fixed)
+{
+    static const char *const ids[] = { "other", "google", "microsoft",
+                                       "yahoo", "yahoo_japan", "apple",
+                                       "docomo", "kddi", "softbank" };
+    struct bs_provider_table *t = shipped();
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+        ck_assert_int_ge(bs_provider_find(t, bs_slice_make(ids[i],
+                                                           strlen(ids[i]))),
+                         0);
+    ck_assert_int_eq(bs_provider_find(t, BS_SLICE_LIT("other")), 0);
+    bs_provider_table_free(t);
+}
+END_TEST
+
+START_TEST(test_provider_load_errors)
+{
+    struct bs_provider_table *t = bs_provider_table_new();
+    struct bs_buf err;
+    bs_buf_init(&err);
+    const char *bad = "# ok\ngoogle domain gmail.com\nGoogle domain x.com\n";
+    ck_assert_int_eq(bs_provider_table_load(t, "p.txt", bad, strlen(bad),
+                                            &err), -1);
+    ck_assert_msg(strncmp(err.data, "p.txt:3:", 8) == 0, "%s", err.data);
+    bs_buf_reset(&err);
+    const char *bad2 = "x website a.com\n";
+    ck_assert_int_eq(bs_provider_table_load(t, "q", bad2, strlen(bad2),
+                                            &err), -1);
+    ck_assert(strstr(err.data, "q:1:") != NULL);
+    bs_buf_fini(&err);
+    bs_provider_table_free(t);
+}
+END_TEST
+
+static Suite *provider_suite(void)
+{
+    Suite *s = suite_create("provider");
+    TCase *tc = tcase_create("core");
+    tcase_add_loop_test(tc, test_provider_lookup, 0,
+                        (int)(sizeof cases / sizeof *cases));
+    tcase_add_test(tc, test_provider_ids_fixed);
+    tcase_add_test(tc, test_provider_load_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return bs_test_run(provider_suite());
+}
