@@ -1,0 +1,363 @@
+/*
+ * check_engine.c - the whole pipeline through the public API: counting
+ * rules on small hand-written logs (exact CSV), chunking and compression
+ * invariance, the line conservation invariant, corrupt archives, and the
+ * year rollover of BSD timestamps.
+ */
+#include "bouncestat.h"
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+/* 2026-11-27 12:00:00 UTC, a reference time for BSD stamps. */
+#define REF_TIME 1795780800
+
+static struct bs_engine *engine_new(int year)
+{
+    struct bs_engine_options o;
+    bs_engine_options_default(&o);
+    o.year = year;
+    char err[256];
+    struct bs_engine *e = bs_engine_new(&o, err, sizeof err);
+    ck_assert_msg(e != NULL, "%s", err);
+    return e;
+}
+
+/* Feeds data in chunks of size chunk (0: whole) and returns the report. */
+static char *run(const char *data, size_t len, size_t chunk, int year,
+                 enum bs_format fmt, const char *by, int *feed_rc)
+{
+    struct bs_engine *e = engine_new(year);
+    bs_engine_begin_input(e, "test.log", REF_TIME);
+    int rc = 0;
+    if (!chunk)
+        chunk = len ? len : 1;
+    for (size_t off = 0; off < len && rc == 0; off += chunk)
+        rc = bs_engine_feed(e, data + off, len - off < chunk ? len - off
+                                                            : chunk);
+    if (rc == 0)
+        rc = bs_engine_end_input(e);
+    if (feed_rc)
+        *feed_rc = rc;
+    bs_engine_finish(e);
+    char *out, err[256];
+    size_t outlen;
+    ck_assert_int_eq(bs_engine_render(e, fmt, by, &out, &outlen, err,
+                                      sizeof err), 0);
+    bs_engine_free(e);
+    return out;
+}
+
+static char *csv(const char *log, const char *by)
+{
+    return run(log, strlen(log), 0, 2026, BS_FORMAT_CSV, by, NULL);
+}
+
+#define L(t, prog, msg) "Nov 27 " t " mx1 postfix/" prog "[1]: " msg "\n"
+
+static const char two_recipients[] =
+    L("10:00:00", "qmgr", "AB12C: from=<news@Shop.Example>, size=100, "
+      "nrcpt=2 (queue active)")
+    L("10:00:01", "smtp", "AB12C: to=<a@gmail.com>, relay=gmail-smtp-in.l."
+      "google.com[142.250.4.26]:25, delay=1, delays=0/0/0.5/0.5, "
+      "dsn=2.0.0, status=sent (250 2.0.0 OK x1 - gsmtp)")
+    L("10:00:02", "smtp", "AB12C: to=<b@outlook.com>, relay=outlook-com.olc"
+      ".protection.outlook.com[104.47.1.1]:25, delay=1, delays=0/0/0.5/0.5,"
+      " dsn=5.5.0, status=bounced (host outlook-com.olc.protection.outlook."
+      "com[104.47.1.1] said: 550 5.5.0 Requested action not taken: mailbox "
+      "unavailable (S2017062302). (in reply to RCPT TO command))")
+    L("10:00:02", "bounce", "AB12C: sender non-delivery notification: "
+      "CD34E")
+    L("10:00:02", "qmgr", "AB12C: removed");
+
+START_TEST(test_sent_and_bounced)
+{
+    char *out = csv(two_recipients, "provider,sender_domain");
+    ck_assert_str_eq(out,
+                     "provider,sender_domain,sent,bounced,expired,deferred,"
+                     "failure_rate\n"
+                     "google,shop.example,1,0,0,0,0.0000\n"
+                     "microsoft,shop.example,0,1,0,0,1.0000\n");
+    free(out);
+    out = csv(two_recipients, "category,dsn");
+    ck_assert_str_eq(out, "category,dsn,sent,bounced,expired,deferred,"
+                          "failure_rate\n"
+                          ",2.0.0,1,0,0,0,0.0000\n"
+                          "userunknown,5.5.0,0,1,0,0,1.0000\n");
+    free(out);
+}
+END_TEST
+
+static const char defer_then_outcomes[] =
+    L("10:00:00", "qmgr", "QQ001: from=<>, size=100, nrcpt=3 (queue active)")
+    L("10:00:01", "smtp", "QQ001: to=<x@yahoo.com>, relay=mta5.am0.yahoodns"
+      ".net[1.2.3.4]:25, delay=1, delays=0/0/0.5/0.5, dsn=4.7.0, "
+      "status=deferred (host mta5.am0.yahoodns.net[1.2.3.4] said: 421 4.7.0 "
+      "[TSS04] Messages from 203.0.113.5 temporarily deferred due to "
+      "unexpected volume or user complaints (in reply to MAIL FROM "
+      "command))")
+    L("10:00:01", "smtp", "QQ001: to=<y@yahoo.com>, relay=mta5.am0.yahoodns"
+      ".net[1.2.3.4]:25, delay=1, delays=0/0/0.5/0.5, dsn=4.7.0, "
+      "status=deferred (host mta5.am0.yahoodns.net[1.2.3.4] said: 421 4.7.0 "
+      "[TSS04] Messages from 203.0.113.5 temporarily deferred)")
+    L("10:00:01", "smtp", "QQ001: to=<z@yahoo.com>, relay=mta5.am0.yahoodns"
+      ".net[1.2.3.4]:25, delay=1, delays=0/0/0.5/0.5, dsn=4.7.0, "
+      "status=deferred (host mta5.am0.yahoodns.net[1.2.3.4] said: 421 4.7.0 "
+      "[TSS04] Messages from 203.0.113.5 temporarily deferred)")
+    L("11:00:00", "qmgr", "QQ001: from=<>, size=100, nrcpt=3 (queue active)")
+    L("11:00:01", "smtp", "QQ001: to=<x@yahoo.com>, relay=mta5.am0.yahoodns"
+      ".net[1.2.3.4]:25, delay=3601, delays=3600/0/0.5/0.5, dsn=2.0.0, "
+      "status=sent (ok dirdel)")
+    L("11:00:01", "smtp", "QQ001: to=<y@yahoo.com>, relay=mta5.am0.yahoodns"
+      ".net[1.2.3.4]:25, delay=3601, delays=3600/0/0.5/0.5, dsn=4.7.0, "
+      "status=deferred (host mta5.am0.yahoodns.net[1.2.3.4] said: 421 4.7.0 "
+      "[TSS04] Messages from 203.0.113.5 temporarily deferred)")
+    L("15:00:00", "qmgr", "QQ001: from=<>, status=expired, returned to "
+      "sender")
+    L("15:00:00", "qmgr", "QQ001: removed");
+
+START_TEST(test_deferrals_and_expiry)
+{
+    char *out = csv(defer_then_outcomes, "provider,sender_domain,category");
+    /* x: 1 deferral then sent; y: 2 deferrals then expired; z: 1 deferral
+     * then expired. Deferrals are attempts, never outcomes. */
+    ck_assert_str_eq(out,
+                     "provider,sender_domain,category,sent,bounced,expired,"
+                     "deferred,failure_rate\n"
+                     "yahoo,<>,,1,0,0,0,0.0000\n"
+                     "yahoo,<>,badreputation,0,0,0,4,\n"
+                     "yahoo,<>,expired,0,0,2,0,1.0000\n");
+    free(out);
+    out = csv(defer_then_outcomes, "detail,hour");
+    ck_assert_str_eq(out,
+                     "detail,hour,sent,bounced,expired,deferred,"
+                     "failure_rate\n"
+                     ",2026-11-27 11:00,1,0,0,0,0.0000\n"
+                     "TSS04,2026-11-27 10:00,0,0,0,3,\n"
+                     "TSS04,2026-11-27 11:00,0,0,0,1,\n"
+                     "badreputation,2026-11-27 15:00,0,0,2,0,1.0000\n");
+    free(out);
+}
+END_TEST
+
+static const char unknown_and_pending[] =
+    /* no qmgr line: the message began before the log */
+    L("10:00:01", "smtp", "OLD01: to=<a@icloud.com>, relay=mx01.mail.icloud"
+      ".com[17.1.1.1]:25, delay=1, delays=0/0/0.5/0.5, dsn=5.1.1, "
+      "status=bounced (host mx01.mail.icloud.com[17.1.1.1] said: 550 5.1.1 "
+      "<a@icloud.com>: user does not exist (in reply to RCPT TO command))")
+    L("10:00:02", "qmgr", "NEW01: from=<a@b.example>, size=1, nrcpt=1 (queue"
+      " active)")
+    L("10:00:03", "smtp", "NEW01: to=<p@docomo.ne.jp>, relay=mfsmax.docomo."
+      "ne.jp[1.1.1.1]:25, delay=1, delays=0/0/0.5/0.5, dsn=4.4.1, "
+      "status=deferred (connect to mfsmax.docomo.ne.jp[1.1.1.1]:25: "
+      "Connection timed out)");
+
+START_TEST(test_unknown_sender_and_pending)
+{
+    char *out = csv(unknown_and_pending, "provider,sender_domain");
+    ck_assert_str_eq(out,
+                     "provider,sender_domain,sent,bounced,expired,deferred,"
+                     "failure_rate\n"
+                     "apple,?,0,1,0,0,1.0000\n"
+                     "docomo,b.example,0,0,0,1,\n");
+    free(out);
+    char *json = run(unknown_and_pending, strlen(unknown_and_pending), 0,
+                     2026, BS_FORMAT_JSON, NULL, NULL);
+    ck_assert(strstr(json, "\"deliveries_unknown_sender\":1") != NULL);
+    ck_assert(strstr(json, "\"totals\":{\"sent\":0,\"bounced\":1,"
+                           "\"expired\":0,\"deferred\":1,\"denominator\":1,"
+                           "\"failure_rate\":1.000000,\"pending\":1}") !=
+              NULL);
+    free(json);
+}
+END_TEST
+
+/* Postfix reuses short queue ids: after "removed" the id is a new
+ * message with its own sender. */
+static const char reused_qid[] =
+    L("10:00:00", "qmgr", "REUSE1: from=<a@first.example>, size=1, nrcpt=1 "
+      "(queue active)")
+    L("10:00:01", "smtp", "REUSE1: to=<r@gmail.com>, relay=x.google.com[1.1."
+      "1.1]:25, delay=1, delays=0/0/0.5/0.5, dsn=2.0.0, status=sent (ok)")
+    L("10:00:01", "qmgr", "REUSE1: removed")
+    L("12:00:00", "qmgr", "REUSE1: from=<b@second.example>, size=1, nrcpt=1 "
+      "(queue active)")
+    L("12:00:01", "smtp", "REUSE1: to=<r@gmail.com>, relay=x.google.com[1.1."
+      "1.1]:25, delay=1, delays=0/0/0.5/0.5, dsn=2.0.0, status=sent (ok)")
+    L("12:00:01", "qmgr", "REUSE1: removed");
+
+START_TEST(test_queue_id_reuse)
+{
+    char *out = csv(reused_qid, "sender_domain");
+    ck_assert_str_eq(out, "sender_domain,sent,bounced,expired,deferred,"
+                          "failure_rate\n"
+                          "first.example,1,0,0,0,0.0000\n"
+                          "second.example,1,0,0,0,0.0000\n");
+    free(out);
+}
+END_TEST
+
+START_TEST(test_year_rollover)
+{
+    const char log[] =
+        "Dec 31 23:59:59 mx postfix/qmgr[1]: YR001: from=<a@b.c>, size=1, "
+        "nrcpt=2 (queue active)\n"
+        "Dec 31 23:59:59 mx postfix/smtp[1]: YR001: to=<x@gmail.com>, "
+        "relay=none, delay=0, dsn=2.0.0, status=sent (ok)\n"
+        "Jan  1 00:00:01 mx postfix/smtp[1]: YR001: to=<y@gmail.com>, "
+        "relay=none, delay=0, dsn=2.0.0, status=sent (ok)\n";
+    char *out = run(log, strlen(log), 0, 2025, BS_FORMAT_CSV, "day", NULL);
+    ck_assert_str_eq(out, "day,sent,bounced,expired,deferred,failure_rate\n"
+                          "2025-12-31,1,0,0,0,0.0000\n"
+                          "2026-01-01,1,0,0,0,0.0000\n");
+    free(out);
+    /* Without --year, the reference time (2026-11-27) places Dec 31 in
+     * 2025 and Jan 1 in 2026 as well. */
+    out = run(log, strlen(log), 0, 0, BS_FORMAT_CSV, "day", NULL);
+    ck_assert_str_eq(out, "day,sent,bounced,expired,deferred,failure_rate\n"
+                          "2025-12-31,1,0,0,0,0.0000\n"
+                          "2026-01-01,1,0,0,0,0.0000\n");
+    free(out);
+}
+END_TEST
+
+static char *all_fixtures(size_t *len)
+{
+    size_t n = strlen(two_recipients) + strlen(defer_then_outcomes) +
+               strlen(unknown_and_pending) + strlen(reused_qid);
+    char *all = malloc(n + 200);
+    strcpy(all, two_recipients);
+    strcat(all, "garbage line without a prefix\n");
+    strcat(all, defer_then_outcomes);
+    strcat(all, "Nov 27 10:00:00 mx dovecot: imap(x): logged out\r\n");
+    strcat(all, unknown_and_pending);
+    strcat(all, reused_qid);
+    *len = strlen(all);
+    return all;
+}
+
+START_TEST(test_chunking_and_zstd_invariance)
+{
+    size_t len;
+    char *all = all_fixtures(&len);
+    char *whole = run(all, len, 0, 2026, BS_FORMAT_JSON, NULL, NULL);
+    size_t chunks[] = { 1, 2, 3, 17, 4096 };
+    for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
+        char *out = run(all, len, chunks[i], 2026, BS_FORMAT_JSON, NULL,
+                        NULL);
+        ck_assert_msg(strcmp(out, whole) == 0, "chunk %zu differs",
+                      chunks[i]);
+        free(out);
+    }
+    size_t cap = ZSTD_compressBound(len);
+    char *z = malloc(cap);
+    size_t zn = ZSTD_compress(z, cap, all, len, 3);
+    ck_assert(!ZSTD_isError(zn));
+    for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
+        char *out = run(z, zn, chunks[i], 2026, BS_FORMAT_JSON, NULL, NULL);
+        /* identical but for the byte count of the input */
+        char *a = strstr(out, "\"lines_read\""), *b = strstr(whole,
+                                                             "\"lines_read\"");
+        ck_assert(a && b);
+        ck_assert_msg(strcmp(a, b) == 0, "zstd chunk %zu differs",
+                      chunks[i]);
+        free(out);
+    }
+    free(z);
+    free(whole);
+    free(all);
+}
+END_TEST
+
+START_TEST(test_line_conservation)
+{
+    size_t len;
+    char *all = all_fixtures(&len);
+    struct bs_engine *e = engine_new(2026);
+    bs_engine_begin_input(e, "x", REF_TIME);
+    bs_engine_feed(e, all, len);
+    const char *tail = "\nNov 27 10:00:00 mx postfix/smtp[1]: QQ999: to=<a@b>\n";
+    bs_engine_feed(e, tail, strlen(tail));
+    bs_engine_end_input(e);
+    struct bs_line_stats s;
+    bs_engine_line_stats(e, &s);
+    ck_assert_uint_eq(s.read, s.parsed + s.skipped + s.foreign +
+                                  s.no_prefix + s.unparsed + s.oversize);
+    ck_assert_uint_eq(s.foreign, 1);
+    ck_assert_uint_eq(s.unparsed, 1);
+    ck_assert_uint_eq(s.no_prefix, 2); /* garbage and the empty line */
+    bs_engine_free(e);
+    free(all);
+}
+END_TEST
+
+START_TEST(test_corrupt_zstd_keeps_counts)
+{
+    size_t len;
+    char *all = all_fixtures(&len);
+    size_t cap = ZSTD_compressBound(len) + 16;
+    char *z = malloc(cap);
+    /* Two frames; the second is damaged, the first decodes whole. */
+    size_t half = len / 2;
+    size_t zn = ZSTD_compress(z, cap, all, half, 3);
+    ck_assert(!ZSTD_isError(zn));
+    size_t zn2 = ZSTD_compress(z + zn, cap - zn, all + half, len - half, 3);
+    ck_assert(!ZSTD_isError(zn2));
+    zn += zn2;
+    z[zn - 20] ^= 0x55; /* damage near the end */
+    int rc;
+    char *out = run(z, zn, 512, 2026, BS_FORMAT_JSON, NULL, &rc);
+    ck_assert_int_eq(rc, -1);
+    ck_assert(strstr(out, "\"lines_parsed\":0,") == NULL);
+    free(out);
+    struct bs_engine *e = engine_new(2026);
+    bs_engine_begin_input(e, "oct.zst", REF_TIME);
+    rc = bs_engine_feed(e, z, zn);
+    if (rc == 0)
+        rc = bs_engine_end_input(e);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_msg(strncmp(bs_engine_input_error(e), "oct.zst: ", 9) == 0 &&
+                      strstr(bs_engine_input_error(e), "byte offset"),
+                  "%s", bs_engine_input_error(e));
+    bs_engine_free(e);
+    free(z);
+    free(all);
+}
+END_TEST
+
+START_TEST(test_bad_by_keys)
+{
+    char err[256];
+    ck_assert_int_eq(bs_csv_keys_check("provider,day", err, sizeof err), 0);
+    ck_assert_int_eq(bs_csv_keys_check("provider,colour", err, sizeof err),
+                     -1);
+    ck_assert(strstr(err, "colour") != NULL);
+    ck_assert_int_eq(bs_csv_keys_check("day,day", err, sizeof err), -1);
+}
+END_TEST
+
+static Suite *engine_suite(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_sent_and_bounced);
+    tcase_add_test(tc, test_deferrals_and_expiry);
+    tcase_add_test(tc, test_unknown_sender_and_pending);
+    tcase_add_test(tc, test_queue_id_reuse);
+    tcase_add_test(tc, test_year_rollover);
+    tcase_add_test(tc, test_chunking_and_zstd_invariance);
+    tcase_add_test(tc, test_line_conservation);
+    tcase_add_test(tc, test_corrupt_zstd_keeps_counts);
+    tcase_add_test(tc, test_bad_by_keys);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return bs_test_run(engine_suite());
+}
