@@ -1,0 +1,87 @@
+#!/bin/sh
+# test_cli.sh - bouncestat's command line: help, version, usage errors
+# (exit 1), unreadable inputs (exit 2 with the report of what could be
+# read), stdin, --unparsed, --patterns and --output.
+. "$BS_TESTS/cli/lib.sh"
+d=$BS_TEST_DATA/cli
+t=$BS_TMP/cli
+mkdir -p "$t"
+
+expect_status 0 "--help" "$BOUNCESTAT" --help
+expect_grep "Usage: bouncestat" "$BS_TMP/out" "--help prints usage"
+expect_status 0 "--version" "$BOUNCESTAT" --version
+expect_grep "^bouncestat [0-9]" "$BS_TMP/out" "--version prints version"
+
+expect_status 1 "unknown option" "$BOUNCESTAT" --frobnicate
+expect_grep "unknown option '--frobnicate'" "$BS_TMP/err" "names the option"
+expect_status 1 "bad format" "$BOUNCESTAT" --format xml "$d/small.log"
+expect_grep "unknown format 'xml'" "$BS_TMP/err" "names the format"
+expect_status 1 "bad --by key" "$BOUNCESTAT" -f csv --by provider,colour
+expect_grep "unknown key 'colour'" "$BS_TMP/err" "names the key"
+expect_status 1 "--by without csv" "$BOUNCESTAT" --by provider
+expect_status 1 "bad --year" "$BOUNCESTAT" --year 26x "$d/small.log"
+expect_status 1 "missing --patterns file" "$BOUNCESTAT" \
+    --patterns "$t/nope.rules" "$d/small.log"
+expect_grep "nope.rules" "$BS_TMP/err" "names the patterns file"
+expect_status 1 "bad --patterns file" "$BOUNCESTAT" \
+    --patterns "$d/bad.rules" "$d/small.log"
+expect_grep "bad.rules:5: pattern does not compile at offset" \
+    "$BS_TMP/err" "FILE:LINE and offset of a bad pattern"
+
+# The exact CSV of a small log, from a file and from stdin.
+expect_status 0 "csv of a file" "$BOUNCESTAT" --year 2026 -f csv \
+    --by provider,sender_domain "$d/small.log"
+expect_file_eq "$BS_TMP/out" "$d/small.provider-sender.csv" "csv contract"
+expect_status 0 "csv from stdin" sh -c \
+    "'$BOUNCESTAT' --year 2026 -f csv --by provider,sender_domain < '$d/small.log'"
+expect_file_eq "$BS_TMP/out" "$d/small.provider-sender.csv" "stdin = file"
+expect_status 0 "stdin as -" sh -c \
+    "cat '$d/small.log' | '$BOUNCESTAT' --year 2026 -f csv --by provider,sender_domain -"
+expect_file_eq "$BS_TMP/out" "$d/small.provider-sender.csv" "- = file"
+
+# A missing file and a directory: exit 2, the readable input still counts.
+expect_status 2 "missing input" "$BOUNCESTAT" --year 2026 -f csv \
+    --by provider,sender_domain "$t/missing.log" "$d/small.log" "$d"
+expect_file_eq "$BS_TMP/out" "$d/small.provider-sender.csv" \
+    "report covers the readable input"
+expect_grep "missing.log: cannot open" "$BS_TMP/err" "names the missing file"
+expect_grep "cli: is a directory" "$BS_TMP/err" "names the directory"
+
+# zstd by magic, whatever the name; a truncated archive is exit 2.
+zstd -q -c "$d/small.log" >"$t/small.log.zst"
+cp "$t/small.log.zst" "$t/small-archive.log"
+expect_status 0 "zstd input" "$BOUNCESTAT" --year 2026 -f csv \
+    --by provider,sender_domain "$t/small-archive.log"
+expect_file_eq "$BS_TMP/out" "$d/small.provider-sender.csv" "zstd = plain"
+cp "$d/small.log" "$t/plain-named.zst"
+expect_status 0 "plain text named .zst" "$BOUNCESTAT" --year 2026 -f csv \
+    --by provider,sender_domain "$t/plain-named.zst"
+expect_file_eq "$BS_TMP/out" "$d/small.provider-sender.csv" "name ignored"
+size=$(wc -c <"$t/small.log.zst")
+head -c $((size - 7)) "$t/small.log.zst" >"$t/truncated.zst"
+expect_status 2 "truncated zstd" "$BOUNCESTAT" --year 2026 "$t/truncated.zst"
+expect_grep "truncated.zst: truncated zstd archive" "$BS_TMP/err" \
+    "names the truncated archive"
+expect_grep "byte offset" "$BS_TMP/err" "gives the byte offset"
+
+# --unparsed writes the delivery-like lines that did not parse.
+expect_status 0 "--unparsed" "$BOUNCESTAT" --year 2026 \
+    --unparsed "$t/unparsed.txt" -o "$t/report.txt" "$d/small.log"
+expect_file_eq "$t/unparsed.txt" "$d/small.unparsed" "unparsed lines"
+expect_grep "^Deliveries: 4 sent, 2 bounced, 1 expired" "$t/report.txt" \
+    "-o writes the report"
+
+# --patterns adds a rule that wins over the shipped ones.
+expect_status 0 "--patterns" "$BOUNCESTAT" --year 2026 -f csv \
+    --by category,detail --patterns "$d/local.rules" "$d/small.log"
+expect_grep "^suspend,vacation,0,1,0,0,1.0000" "$BS_TMP/out" \
+    "the local rule classified the bounce"
+
+# SIGPIPE on stdout: no hang, no error message.
+expect_status 0 "report into head" sh -c \
+    "'$BOUNCESTAT' --year 2026 '$d/small.log' | head -1 >/dev/null"
+# stdin closed at once
+expect_status 0 "empty stdin" sh -c "'$BOUNCESTAT' < /dev/null"
+expect_grep "^Deliveries: 0 sent" "$BS_TMP/out" "empty input reports zeros"
+
+finish
