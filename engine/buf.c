@@ -81,20 +81,60 @@ void bs_buf_printf(struct bs_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if none. */
+static size_t bs_utf8_len(const unsigned char *p, size_t n)
+{
+    size_t len;
+    unsigned min;
+    unsigned cp;
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+        len = 2, min = 0x80, cp = p[0] & 0x1f;
+    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+        len = 3, min = 0x800, cp = p[0] & 0x0f;
+    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+        len = 4, min = 0x10000, cp = p[0] & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
 void bs_buf_json_str(struct bs_buf *b, const char *p, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)p;
     bs_buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == '"' || c == '\\') {
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        size_t len = bs_utf8_len(s + i, n - i);
+        if (len == 0) {
+            bs_buf_puts(b, "\\ufffd"); /* not UTF-8: replacement char */
+            i++;
+        } else if (len > 1) {
+            bs_buf_append(b, s + i, len);
+            i += len;
+        } else if (c == '"' || c == '\\') {
             char esc[2] = { '\\', (char)c };
             bs_buf_append(b, esc, 2);
+            i++;
         } else if (c < 0x20 || c == 0x7f) {
             char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
             bs_buf_append(b, esc, 6);
+            i++;
         } else {
             bs_buf_putc(b, (char)c);
+            i++;
         }
     }
     bs_buf_putc(b, '"');

@@ -25,7 +25,8 @@ void bs_buf_putc(struct bs_buf *b, char c);
 void bs_buf_printf(struct bs_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void bs_buf_vprintf(struct bs_buf *b, const char *fmt, va_list ap);
-/* Appends n bytes as a JSON string literal (with quotes). */
+/* Appends n bytes as a JSON string literal (with quotes); bytes that
+ * are not valid UTF-8 become U+FFFD, so the output is always valid JSON. */
 void bs_buf_json_str(struct bs_buf *b, const char *p, size_t n);
 /* Appends n bytes as one CSV field, quoted when RFC 4180 requires it. */
 void bs_buf_csv_field(struct bs_buf *b, const char *p, size_t n);

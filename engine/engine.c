@@ -216,10 +216,30 @@ static void bs_engine_set_sender(struct bs_engine *e, struct bs_message *m,
     m->sender_known = true;
 }
 
+/* A message passed to a content filter on this host (amavis, spamassassin
+ * on 127.0.0.1:10024) and queued again there: the recipient's real delivery
+ * comes later under the new queue id, so this one is not counted. */
+static bool bs_is_content_filter_handoff(const struct bs_event *ev)
+{
+    struct bs_slice ip = ev->relay_ip;
+    bool loopback = BS_SLICE_STARTS(ip, "127.") || BS_SLICE_EQ(ip, "::1");
+    return ev->status == BS_ST_SENT && loopback &&
+           bs_memmem(ev->text.ptr, ev->text.len, "queued as", 9) != NULL;
+}
+
 static void bs_engine_delivery(struct bs_engine *e, const struct bs_event *ev)
 {
     if (ev->status == BS_ST_PROBE) {
         e->out.probes++;
+        return;
+    }
+    if (bs_is_content_filter_handoff(ev)) {
+        e->out.handoffs++;
+        struct bs_message *hm = bs_engine_message(e, ev);
+        uint64_t h = bs_hash_lower(ev->recipient.ptr, ev->recipient.len);
+        struct bs_pending *hp = hm ? bs_message_find_pending(hm, h) : NULL;
+        if (hp)
+            bs_message_drop_pending(hm, hp);
         return;
     }
     struct bs_message *m = bs_engine_message(e, ev);
@@ -388,7 +408,12 @@ void bs_engine_begin_input(struct bs_engine *e, const char *name,
     e->input_error[0] = '\0';
     e->input_failed = false;
     bs_decode_reset(e->decode);
-    bs_syslog_year_init(&e->year, e->opts.year, ref_time);
+    /* An explicit year carries on from the previous input, so a log split
+     * across New Year over two files keeps counting up. */
+    if (e->opts.year)
+        e->year.ref_time = ref_time;
+    else
+        bs_syslog_year_init(&e->year, 0, ref_time);
 }
 
 static int bs_engine_decode_failed(struct bs_engine *e)

@@ -27,6 +27,7 @@ struct bs_sample {
 struct bs_outcome_stats {
     uint64_t deliveries_unknown_sender; /* final outcomes, sender "?" */
     uint64_t probes;           /* address verification results */
+    uint64_t handoffs;         /* sent to a local content filter */
     uint64_t notifications;    /* bounce/delay notices generated */
     uint64_t expired_no_rcpt;  /* expiries with no deferred rcpt seen */
     uint64_t pending_dropped;  /* pending rcpts when qmgr removed */

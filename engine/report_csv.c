@@ -7,7 +7,9 @@
  * combination, sorted column by column in byte order; failure_rate =
  * (bounced + expired) / (sent + bounced + expired) with 4 decimals, empty
  * when that denominator is 0. A null envelope sender is "<>", an unknown
- * one "?"; category, detail and dsn are empty where there is none (sent).
+ * one "?"; category and detail are empty for sent deliveries; dsn is the
+ * enhanced status code Postfix logged (dsn=), empty when it logged none.
+ * Lines end in LF.
  * Scripts depend on this format: change it only by adding keys.
  */
 #include "rollup.h"

@@ -67,6 +67,7 @@ static void bs_json_outcomes(struct bs_engine *e, struct bs_buf *b)
     bs_json_kv(b, "expired_without_known_recipients", o->expired_no_rcpt,
                true);
     bs_json_kv(b, "verification_probes", o->probes, true);
+    bs_json_kv(b, "content_filter_handoffs", o->handoffs, true);
     bs_json_kv(b, "notifications", o->notifications, true);
     bs_json_kv(b, "messages_tracked", bs_correlator_count(e->correlator),
                true);
@@ -78,11 +79,17 @@ static void bs_json_outcomes(struct bs_engine *e, struct bs_buf *b)
 }
 
 /* An array of one-key summaries: [{"provider":"google",...}, ...] */
+static bool bs_json_is_failure(const struct bs_agg_cell *c)
+{
+    return c->key.category != BS_CAT_NONE;
+}
+
 static void bs_json_summary(struct bs_engine *e, struct bs_buf *b,
                             const char *name, enum bs_key_kind kind)
 {
     struct bs_rollup r;
-    bs_rollup_build(&r, e, &kind, 1, NULL);
+    bs_rollup_build(&r, e, &kind, 1,
+                    kind == BS_KEY_CATEGORY ? bs_json_is_failure : NULL);
     bs_rollup_sort_by_key(&r);
     bs_buf_printf(b, ",\"%s\":[", name);
     for (size_t i = 0; i < r.nrows; i++) {

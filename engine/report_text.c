@@ -54,13 +54,19 @@ static void bs_text_header(struct bs_engine *e, struct bs_buf *b)
         bs_text_time(b, e->last_time);
         bs_buf_puts(b, " UTC");
     }
-    bs_buf_printf(b, "\nSkipped: %llu other MTA lines, %llu other "
-                  "programs, %llu without a syslog prefix, %llu unparsed, "
-                  "%llu oversize\n\n", (unsigned long long)s->skipped,
-                  (unsigned long long)s->foreign,
-                  (unsigned long long)s->no_prefix,
-                  (unsigned long long)s->unparsed,
-                  (unsigned long long)s->oversize);
+    static const char *const labels[] = {
+        "other MTA lines", "other programs", "without a syslog prefix",
+        "unparsed", "oversize"
+    };
+    uint64_t counts[] = { s->skipped, s->foreign, s->no_prefix, s->unparsed,
+                          s->oversize };
+    bs_buf_puts(b, "\nSkipped: ");
+    for (size_t i = 0; i < BS_ARRAY_LEN(counts); i++) {
+        bs_buf_puts(b, i ? ", " : "");
+        bs_buf_grouped(b, counts[i]);
+        bs_buf_printf(b, " %s", labels[i]);
+    }
+    bs_buf_puts(b, "\n\n");
 }
 
 static void bs_text_totals(struct bs_engine *e, struct bs_buf *b)
@@ -221,6 +227,10 @@ static void bs_text_notes(struct bs_engine *e, struct bs_buf *b)
         bs_buf_printf(b, "; %llu pending recipients dropped by the "
                       "correlation limits", (unsigned long long)
                       o->pending_evicted);
+    if (o->handoffs)
+        bs_buf_printf(b, "; %llu hand-offs to a local content filter (the "
+                      "re-queued message is counted)", (unsigned long long)
+                      o->handoffs);
     if (o->probes)
         bs_buf_printf(b, "; %llu address verification probes (not "
                       "counted as deliveries)", (unsigned long long)

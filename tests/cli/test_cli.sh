@@ -84,4 +84,24 @@ expect_status 0 "report into head" sh -c \
 expect_status 0 "empty stdin" sh -c "'$BOUNCESTAT' < /dev/null"
 expect_grep "^Deliveries: 0 sent" "$BS_TMP/out" "empty input reports zeros"
 
+# --year carries across files: a log rotated over New Year.
+printf '%s\n' \
+ 'Dec 31 23:59:58 mx postfix/qmgr[1]: NY0001: from=<a@b.example>, size=1, nrcpt=1 (queue active)' \
+ 'Dec 31 23:59:59 mx postfix/smtp[2]: NY0001: to=<c@gmail.com>, relay=none, delay=1, dsn=2.0.0, status=sent (ok)' \
+ >"$t/maillog.1"
+printf '%s\n' \
+ 'Jan  1 00:00:01 mx postfix/qmgr[1]: NY0002: from=<a@b.example>, size=1, nrcpt=1 (queue active)' \
+ 'Jan  1 00:00:02 mx postfix/smtp[2]: NY0002: to=<c@gmail.com>, relay=none, delay=1, dsn=2.0.0, status=sent (ok)' \
+ >"$t/maillog"
+expect_status 0 "year over two files" "$BOUNCESTAT" --year 2025 -f csv \
+    --by day "$t/maillog.1" "$t/maillog"
+printf '%s\n' 'day,sent,bounced,expired,deferred,failure_rate' \
+    '2025-12-31,1,0,0,0,0.0000' '2026-01-01,1,0,0,0,0.0000' >"$t/ny.csv"
+expect_file_eq "$BS_TMP/out" "$t/ny.csv" "January is the next year"
+
+# An output path that cannot be created fails before reading anything.
+expect_status 1 "bad -o path" "$BOUNCESTAT" -o "$t/no/such/dir/r.txt" \
+    "$d/small.log"
+expect_grep "no/such/dir/r.txt" "$BS_TMP/err" "names the output file"
+
 finish

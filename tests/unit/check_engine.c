@@ -225,6 +225,52 @@ START_TEST(test_year_rollover)
 }
 END_TEST
 
+/* A content filter on 127.0.0.1:10024 (amavis): the hand-off is not a
+ * delivery; the re-queued message's delivery is, with its own sender. */
+static const char content_filter[] =
+    L("10:00:00", "qmgr", "CF0001: from=<a@shop.example>, size=1, nrcpt=1 "
+      "(queue active)")
+    L("10:00:01", "smtp", "CF0001: to=<r@gmail.com>, relay=127.0.0.1[127.0."
+      "0.1]:10024, delay=0.87, delays=0.68/0.01/0/0.18, dsn=2.0.0, "
+      "status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 "
+      "Ok: queued as CF0002)")
+    L("10:00:01", "qmgr", "CF0001: removed")
+    L("10:00:01", "qmgr", "CF0002: from=<a@shop.example>, size=2, nrcpt=1 "
+      "(queue active)")
+    L("10:00:02", "smtp", "CF0002: to=<r@gmail.com>, relay=gmail-smtp-in.l."
+      "google.com[142.250.4.26]:25, delay=1, delays=0/0/0.5/0.5, "
+      "dsn=2.0.0, status=sent (250 2.0.0 OK x1 - gsmtp)")
+    L("10:00:02", "qmgr", "CF0002: removed");
+
+START_TEST(test_content_filter_handoff)
+{
+    char *out = csv(content_filter, "provider,sender_domain");
+    ck_assert_str_eq(out, "provider,sender_domain,sent,bounced,expired,"
+                          "deferred,failure_rate\n"
+                          "google,shop.example,1,0,0,0,0.0000\n");
+    free(out);
+    char *json = run(content_filter, strlen(content_filter), 0, 2026,
+                     BS_FORMAT_JSON, NULL, NULL);
+    ck_assert(strstr(json, "\"content_filter_handoffs\":1") != NULL);
+    free(json);
+}
+END_TEST
+
+/* Bytes that are not UTF-8 in a response text still give valid JSON. */
+START_TEST(test_json_invalid_utf8)
+{
+    const char log[] =
+        L("10:00:01", "smtp", "BAD01: to=<a@example.jp>, relay=mx.example."
+          "jp[1.2.3.4]:25, delay=1, dsn=5.1.1, status=bounced (550 5.1.1 "
+          "\x82\xa0 unknown \xe3\x81\x82 user\x01)");
+    char *json = run(log, strlen(log), 0, 2026, BS_FORMAT_JSON, NULL, NULL);
+    ck_assert_msg(strstr(json, "550 5.1.1 \\ufffd\\ufffd unknown "
+                               "\xe3\x81\x82 user\\u0001") != NULL,
+                  "%s", json);
+    free(json);
+}
+END_TEST
+
 static char *all_fixtures(size_t *len)
 {
     size_t n = strlen(two_recipients) + strlen(defer_then_outcomes) +
@@ -353,6 +399,8 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_line_conservation);
     tcase_add_test(tc, test_corrupt_zstd_keeps_counts);
     tcase_add_test(tc, test_bad_by_keys);
+    tcase_add_test(tc, test_content_filter_handoff);
+    tcase_add_test(tc, test_json_invalid_utf8);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,9 +1,10 @@
 /*
  * main.c - bouncestat: options, inputs, report, exit status
  *
- * Exit status: 0 ok; 1 usage error (bad option, bad --patterns file,
- * unwritable output); 2 some input could not be read (the report covers
- * everything that could).
+ * Exit status: 0 ok; 1 usage error (bad option, bad --patterns file, an
+ * output file that cannot be created); 2 some input could not be read
+ * (the report covers everything that could) or the report could not be
+ * written completely.
  */
 #include "bouncestat.h"
 #include "options.h"
@@ -90,7 +91,8 @@ static int bs_read_all(struct bs_engine *e, const struct bs_options *o)
     return status;
 }
 
-static int bs_write_report(struct bs_engine *e, const struct bs_options *o)
+static int bs_write_report(struct bs_engine *e, const struct bs_options *o,
+                           FILE *f)
 {
     char err[512], *out;
     size_t len;
@@ -99,56 +101,68 @@ static int bs_write_report(struct bs_engine *e, const struct bs_options *o)
         fprintf(stderr, "bouncestat: %s\n", err);
         return BS_EXIT_USAGE;
     }
-    FILE *f = o->output ? fopen(o->output, "wb") : stdout;
-    if (!f) {
-        fprintf(stderr, "bouncestat: %s: %s\n", o->output, strerror(errno));
-        free(out);
-        return BS_EXIT_USAGE;
-    }
     size_t put = fwrite(out, 1, len, f);
-    int rc = (f == stdout ? fflush(f) : fclose(f));
+    int rc = fflush(f);
     free(out);
     if (put != len || rc != 0) {
-        fprintf(stderr, "bouncestat: writing the report: %s\n",
-                strerror(errno));
+        fprintf(stderr, "bouncestat: writing the report to %s: %s\n",
+                o->output ? o->output : "stdout", strerror(errno));
         return BS_EXIT_INPUT;
     }
     return BS_EXIT_OK;
 }
 
+/* Opens the output files first, so a bad path fails before a long run. */
+static int bs_open_outputs(const struct bs_options *o, FILE **report,
+                           FILE **unparsed)
+{
+    *report = stdout;
+    *unparsed = NULL;
+    if (o->output && !(*report = fopen(o->output, "wb"))) {
+        fprintf(stderr, "bouncestat: %s: %s\n", o->output, strerror(errno));
+        return -1;
+    }
+    if (o->unparsed && !(*unparsed = fopen(o->unparsed, "w"))) {
+        fprintf(stderr, "bouncestat: %s: %s\n", o->unparsed,
+                strerror(errno));
+        if (*report != stdout)
+            fclose(*report);
+        return -1;
+    }
+    return 0;
+}
+
 static int bs_run(const struct bs_options *o)
 {
+    FILE *report, *unparsed;
+    if (bs_open_outputs(o, &report, &unparsed) < 0)
+        return BS_EXIT_USAGE;
     struct bs_engine_options eo;
     bs_engine_options_default(&eo);
     eo.year = o->year;
-    FILE *unparsed = NULL;
-    if (o->unparsed) {
-        unparsed = fopen(o->unparsed, "w");
-        if (!unparsed) {
-            fprintf(stderr, "bouncestat: %s: %s\n", o->unparsed,
-                    strerror(errno));
-            return BS_EXIT_USAGE;
-        }
+    if (unparsed) {
         eo.unparsed_fn = bs_write_unparsed;
         eo.unparsed_ctx = unparsed;
     }
     char err[1024];
-    struct bs_engine *e = bs_engine_new(&eo, err, sizeof err);
-    if (!e) {
-        fprintf(stderr, "bouncestat: built-in patterns: %s\n", err);
-        return BS_EXIT_USAGE;
-    }
     int status = BS_EXIT_USAGE;
-    if (bs_load_patterns(e, o) == 0) {
+    struct bs_engine *e = bs_engine_new(&eo, err, sizeof err);
+    if (!e)
+        fprintf(stderr, "bouncestat: built-in patterns: %s\n", err);
+    if (e && bs_load_patterns(e, o) == 0) {
         status = bs_read_all(e, o);
         bs_engine_finish(e);
-        int wrc = bs_write_report(e, o);
+        int wrc = bs_write_report(e, o, report);
         if (wrc != BS_EXIT_OK)
             status = wrc;
     }
     bs_engine_free(e);
     if (unparsed)
         fclose(unparsed);
+    if (report != stdout && fclose(report) != 0 && status == BS_EXIT_OK) {
+        fprintf(stderr, "bouncestat: %s: %s\n", o->output, strerror(errno));
+        status = BS_EXIT_INPUT;
+    }
     return status;
 }
 

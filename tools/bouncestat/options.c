@@ -122,7 +122,7 @@ int bs_options_parse(int argc, char **argv, struct bs_options *o,
     opterr = 0;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "f:o:hV", bs_long_options, NULL)) !=
+    while ((c = getopt_long(argc, argv, ":f:o:hV", bs_long_options, NULL)) !=
            -1) {
         if (c == '?' || c == ':') {
             snprintf(err, errlen, "%s '%s' (see --help)",
