@@ -6,7 +6,8 @@
  *   qmgr       QID: from=<s>, status=expired, returned to sender
  *              (also force-expired)                           -> EXPIRED
  *   qmgr       QID: removed                                   -> DONE
- *   smtp lmtp local virtual pipe error discard retry
+ *   smtp lmtp local virtual pipe error discard retry, and qmgr when it
+ *   defers or bounces a recipient itself ("delivery temporarily suspended")
  *              QID: to=<r>, [orig_to=<o>,] relay=H[IP]:P, ... dsn=X.Y.Z,
  *              status=sent|deferred|bounced|SOFTBOUNCE|... (text)
  *                                                             -> DELIVERY
@@ -15,6 +16,14 @@
  * The program is a Postfix daemon under any syslog_name: the part after
  * the last '/' names the daemon (postfix/smtp, postfix-out/smtp,
  * postfix/submission/smtpd, postfix-10.20.30.40/smtp).
+ *
+ * "QID: to=<" is the delivery record Postfix's log_adhoc() writes in
+ * whichever process reports the recipient's fate, so it is read as a
+ * delivery from any daemon. A queue-id line with "status=" and "to=<" or
+ * "relay=" that does not parse is UNPARSED, never silently skipped.
+ * Queue ids: short ones are 5 hex digits of microseconds and the inode in
+ * hex (up to 21 characters with 64-bit inodes); long ones are 6+4
+ * characters of time, 'z' and the inode in base 51 (up to 23).
  *
  * The response text runs from the " (" after the status word to the last
  * ')' of the line: remote servers put anything inside, including ')' and
@@ -70,15 +79,18 @@ static bool bs_pf_is_qid_char(char c)
     return bs_is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-/* "QID: " at the start: 5 to 20 alphanumerics, then ": ". */
+enum { BS_PF_QID_MIN = 5, BS_PF_QID_MAX = 23 };
+
+/* "QID: " at the start: 5 to 23 alphanumerics, then ": ". */
 static bool bs_pf_queue_id(struct bs_pf_cursor *c, struct bs_slice *qid)
 {
     const char *s = c->p;
-    while (c->p < c->end && bs_pf_is_qid_char(*c->p) && c->p - s <= 20)
+    while (c->p < c->end && bs_pf_is_qid_char(*c->p) &&
+           c->p - s <= BS_PF_QID_MAX)
         c->p++;
     size_t n = (size_t)(c->p - s);
-    if (n < 5 || n > 20 || c->end - c->p < 2 || c->p[0] != ':' ||
-        c->p[1] != ' ') {
+    if (n < BS_PF_QID_MIN || n > BS_PF_QID_MAX || c->end - c->p < 2 ||
+        c->p[0] != ':' || c->p[1] != ' ') {
         c->p = s;
         return false;
     }
@@ -233,17 +245,6 @@ static enum bs_parse_result bs_pf_qmgr_from(struct bs_pf_cursor *c,
     return BS_PARSE_UNPARSED;
 }
 
-static bool bs_pf_is_delivery_daemon(struct bs_slice d)
-{
-    static const char *const names[] = { "smtp", "lmtp", "local", "virtual",
-                                         "pipe", "error", "discard",
-                                         "retry" };
-    for (size_t i = 0; i < BS_ARRAY_LEN(names); i++)
-        if (d.len == strlen(names[i]) && memcmp(d.ptr, names[i], d.len) == 0)
-            return true;
-    return false;
-}
-
 static bool bs_pf_is_qmgr(struct bs_slice d)
 {
     return BS_SLICE_EQ(d, "qmgr") || BS_SLICE_EQ(d, "nqmgr") ||
@@ -260,8 +261,7 @@ static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
     ev->time = rec->time;
     if (!bs_pf_queue_id(&c, &ev->queue_id))
         return BS_PARSE_SKIPPED;
-    if (bs_pf_is_delivery_daemon(d) && c.end - c.p > 3 &&
-        memcmp(c.p, "to=", 3) == 0)
+    if (c.end - c.p > 3 && memcmp(c.p, "to=", 3) == 0)
         return bs_pf_delivery(&c, ev);
     if (bs_pf_is_qmgr(d)) {
         if (BS_PF_LIT(&c, "from="))
@@ -285,9 +285,11 @@ static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
         ev->kind = BS_EV_NOTIFICATION;
         return BS_PARSE_EVENT;
     }
-    /* A delivery-looking line from an unexpected daemon or shape. */
-    if (bs_memmem(c.p, (size_t)(c.end - c.p), "status=", 7) &&
-        bs_memmem(c.p, (size_t)(c.end - c.p), "to=<", 4))
+    /* A delivery-looking line of an unexpected shape. */
+    size_t rest = (size_t)(c.end - c.p);
+    if (bs_memmem(c.p, rest, "status=", 7) &&
+        (bs_memmem(c.p, rest, "to=<", 4) ||
+         bs_memmem(c.p, rest, "relay=", 6)))
         return BS_PARSE_UNPARSED;
     return BS_PARSE_SKIPPED;
 }

@@ -93,6 +93,11 @@ static int bs_month_from_name(const char *p)
     return 0;
 }
 
+static bool bs_is_leap(int64_t y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
 static int bs_year_for(struct bs_syslog_year *y, int month, int day,
                        int secs)
 {
@@ -108,22 +113,26 @@ static int bs_year_for(struct bs_syslog_year *y, int month, int day,
     int rm, rd;
     bs_civil_from_days(y->ref_time >= 0 ? y->ref_time / 86400 : 0,
                        &ref_year, &rm, &rd);
-    int64_t t = bs_days_from_civil(ref_year, month, day) * 86400 + secs;
-    return t > y->ref_time + 86400 ? (int)ref_year - 1 : (int)ref_year;
+    int64_t year = ref_year;
+    if (bs_days_from_civil(year, month, day) * 86400 + secs >
+        y->ref_time + 86400)
+        year--;
+    while (month == 2 && day == 29 && !bs_is_leap(year))
+        year--; /* a leap day is from the last leap year */
+    return (int)year;
 }
 
 /* "Nov 27 18:13:18" or "Nov  7 ..." or "Nov 7 ..." */
 static bool bs_bsd_time(struct bs_syslog_year *y, struct bs_cursor *c,
                         int64_t *out)
 {
-    if (c->end - c->p < 15)
+    if (c->end - c->p < 4)
         return false;
     int month = bs_month_from_name(c->p);
     if (!month || c->p[3] != ' ')
         return false;
     c->p += 4;
-    if (*c->p == ' ')
-        c->p++;
+    bs_lit(c, ' ');
     int day = 0;
     if (!bs_digits(c, 1, &day))
         return false;
@@ -219,20 +228,20 @@ static int bs_rfc5424(struct bs_cursor *c, struct bs_syslog_record *r)
     if (BS_SLICE_EQ(r->pid, "-"))
         r->pid.len = 0;
     (void)bs_word(c); /* msgid */
-    if (bs_lit(c, '[')) {
-        while (c->p < c->end && *c->p != ']') {
-            if (*c->p == '\\' && c->p + 1 < c->end)
+    if (c->p < c->end && *c->p == '[') {
+        while (bs_lit(c, '[')) { /* one or more SD-ELEMENTs */
+            while (c->p < c->end && *c->p != ']') {
+                if (*c->p == '\\' && c->p + 1 < c->end)
+                    c->p++;
                 c->p++;
-            c->p++;
+            }
+            if (!bs_lit(c, ']'))
+                return BS_SYSLOG_ENOPROG;
         }
-        if (!bs_lit(c, ']'))
-            return BS_SYSLOG_ENOPROG;
-        bs_lit(c, ' ');
     } else if (!bs_lit(c, '-')) {
         return BS_SYSLOG_ENOPROG;
-    } else {
-        bs_lit(c, ' ');
     }
+    bs_lit(c, ' ');
     if (c->end - c->p >= 3 && memcmp(c->p, "\xef\xbb\xbf", 3) == 0)
         c->p += 3;
     if (r->program.len == 0 || BS_SLICE_EQ(r->program, "-"))
@@ -265,6 +274,8 @@ int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
     } else if (!bs_bsd_time(y, &c, &r->time)) {
         return BS_SYSLOG_ENOTIME;
     }
+    if (c.p == c.end)
+        return BS_SYSLOG_ENOPROG; /* a timestamp and nothing else */
     if (!bs_lit(&c, ' '))
         return BS_SYSLOG_ENOTIME;
     r->host = bs_word(&c);

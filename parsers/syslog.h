@@ -13,7 +13,8 @@
  * struct bs_syslog_year decides it: an explicit year, with the December ->
  * January rollover counted as the log moves on; or a reference time (the
  * file's mtime, or now for stdin): a BSD stamp is placed in the latest year
- * that does not put it more than a day after the reference.
+ * that has its date (Feb 29 only in leap years) and does not put it more
+ * than a day after the reference.
  *
  * Fields are slices into the line. Nothing is allocated or printed.
  */

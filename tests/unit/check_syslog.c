@@ -1,0 +1,445 @@
+/*
+ * check_syslog.c - tests of parsers/syslog.h, the syslog prefix
+ *
+ * Covers every prefix shape syslog.h accepts (BSD with padded, unpadded and
+ * zero-padded days, "<PRI>" before BSD, RFC 3339 with fraction and offset,
+ * "Z", journalctl short-iso "+0100", RFC 5424 with and without structured
+ * data), the program forms Postfix and its neighbours write, the error codes
+ * for lines that are not syslog, year inference for BSD stamps (explicit
+ * year with the December -> January rollover, and reference-time mode) and
+ * the civil-date arithmetic under all of it.
+ */
+#include "syslog.h"
+#include "support.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Explicit year used for the BSD stamps of the prefix table. */
+#define TEST_YEAR 2026
+
+static void assert_slice(struct bs_slice got, const char *want,
+                         const char *field, const char *line)
+{
+    size_t n = strlen(want);
+    ck_assert_msg(got.len == n && memcmp(got.ptr, want, n) == 0,
+                  "%s: got \"%.*s\", want \"%s\" in \"%s\"", field,
+                  (int)got.len, got.ptr, want, line);
+}
+
+static int parse_line(struct bs_syslog_year *y, const char *line,
+                      struct bs_syslog_record *r)
+{
+    return bs_syslog_parse(y, line, strlen(line), r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lines that parse: every field checked                               */
+
+struct prefix_case {
+    const char *line;
+    int64_t time; /* Unix seconds UTC; BSD stamps in TEST_YEAR */
+    const char *host, *program, *pid, *message;
+};
+
+static const struct prefix_case prefix_cases[] = {
+    /* BSD, two-digit day: 2026-11-27T18:13:18Z */
+    { "Nov 27 18:13:18 mx1 postfix/smtp[4711]: 3F2A81C0B7: to=<a@b.example>",
+      1795803198, "mx1", "postfix/smtp", "4711",
+      "3F2A81C0B7: to=<a@b.example>" },
+    /* BSD, single-digit day padded with a space: 2026-03-07T02:09:33Z */
+    { "Mar  7 02:09:33 gw postfix/smtpd[27246]: connect from x[192.0.2.1]",
+      1772849373, "gw", "postfix/smtpd", "27246",
+      "connect from x[192.0.2.1]" },
+    /* BSD, single-digit day without padding (fail2ban's sample) */
+    { "Mar 7 02:09:33 gw postfix/smtpd[27246]: connect from x[192.0.2.1]",
+      1772849373, "gw", "postfix/smtpd", "27246",
+      "connect from x[192.0.2.1]" },
+    /* BSD, zero-padded day: 2026-06-04T22:24:28Z */
+    { "Jun 04 22:24:28 relay postfix/qmgr[801]: 9C1D2E3F4A: removed",
+      1780611868, "relay", "postfix/qmgr", "801", "9C1D2E3F4A: removed" },
+    /* <PRI> before a BSD stamp */
+    { "<22>Nov 27 18:13:18 mx1 postfix/qmgr[99]: 3F2A81C0B7: removed",
+      1795803198, "mx1", "postfix/qmgr", "99", "3F2A81C0B7: removed" },
+    /* RFC 3339 with microseconds and +01:00: 2023-03-13T23:00:31Z */
+    { "2023-03-14T00:00:31.185246+01:00 smtp2 postfix/postscreen[610]: "
+      "CONNECT from [198.51.100.7]:40716 to [203.0.113.5]:25",
+      1678748431, "smtp2", "postfix/postscreen", "610",
+      "CONNECT from [198.51.100.7]:40716 to [203.0.113.5]:25" },
+    /* RFC 3339 in UTC with "Z": 2024-08-26T01:33:38Z */
+    { "2024-08-26T01:33:38.572449Z box postfix/smtpd[60203]: lost connection",
+      1724636018, "box", "postfix/smtpd", "60203", "lost connection" },
+    /* RFC 3339 with +00:00 and no fraction */
+    { "2024-08-26T01:33:38+00:00 box postfix/smtpd[60203]: lost connection",
+      1724636018, "box", "postfix/smtpd", "60203", "lost connection" },
+    /* journalctl -o short-iso: "+0100" (2026-11-27T17:13:18Z) */
+    { "2026-11-27T18:13:18+0100 mx1 postfix/smtp[1234]: disconnect",
+      1795799598, "mx1", "postfix/smtp", "1234", "disconnect" },
+    /* a negative offset: 18:13:18-01:00 is 19:13:18Z */
+    { "2026-11-27T18:13:18-01:00 mx1 postfix/smtp[1234]: disconnect",
+      1795806798, "mx1", "postfix/smtp", "1234", "disconnect" },
+    /* a space instead of the "T", no zone (taken as UTC) */
+    { "2026-11-27 18:13:18 mx1 postfix/smtp[1234]: disconnect", 1795803198,
+      "mx1", "postfix/smtp", "1234", "disconnect" },
+    /* RFC 5424, no structured data */
+    { "<22>1 2026-11-27T18:13:18.123Z mx1 postfix/smtp 1234 - - "
+      "3F2A81C0B7: to=<a@b.example>, status=sent (250 ok)",
+      1795803198, "mx1", "postfix/smtp", "1234",
+      "3F2A81C0B7: to=<a@b.example>, status=sent (250 ok)" },
+    /* RFC 5424 with structured data */
+    { "<22>1 2026-11-27T18:13:18Z mx1 postfix/smtp 1234 ID47 [x@1 a=\"b\"] "
+      "3F2A81C0B7: removed",
+      1795803198, "mx1", "postfix/smtp", "1234", "3F2A81C0B7: removed" },
+    /* RFC 5424: an escaped ']' inside a parameter value */
+    { "<22>1 2026-11-27T18:13:18Z mx1 postfix/qmgr 77 - "
+      "[origin@32473 x=\"a\\]b\"] 3F2A81C0B7: removed",
+      1795803198, "mx1", "postfix/qmgr", "77", "3F2A81C0B7: removed" },
+    /* RFC 5424: two SD-ELEMENTs back to back */
+    { "<22>1 2026-11-27T18:13:18Z mx1 postfix/qmgr 77 - "
+      "[timeQuality tzKnown=\"1\"][origin@32473 ip=\"192.0.2.9\"] "
+      "3F2A81C0B7: removed",
+      1795803198, "mx1", "postfix/qmgr", "77", "3F2A81C0B7: removed" },
+    /* RFC 5424: nil PROCID, a BOM before the message */
+    { "<22>1 2026-11-27T19:13:18+01:00 mx1 postfix/qmgr - - - "
+      "\xef\xbb\xbf" "3F2A81C0B7: removed",
+      1795803198, "mx1", "postfix/qmgr", "", "3F2A81C0B7: removed" },
+    /* multi-instance syslog_name with an IP in it */
+    { "Sep 16 00:07:41 out07 postfix-10.20.30.40/smtp[31868]: 0D59F4165A: "
+      "lost connection",
+      1789517261, "out07", "postfix-10.20.30.40/smtp", "31868",
+      "0D59F4165A: lost connection" },
+    /* a service name between instance and daemon */
+    { "Oct 30 12:38:21 mx1 postfix/submission/smtpd[2634]: connect from x",
+      1793363901, "mx1", "postfix/submission/smtpd", "2634",
+      "connect from x" },
+    /* program without a pid */
+    { "May  5 18:56:52 imap1 dovecot: imap(ann@example.org)<28358>: "
+      "Disconnected: Logged out",
+      1778007412, "imap1", "dovecot", "",
+      "imap(ann@example.org)<28358>: Disconnected: Logged out" },
+    { "Sep 14 09:58:09 gandalf qmail: 1063526289.292776 info msg 270182: "
+      "bytes 10712 from <jo@example.org> qp 54945 uid 82",
+      1789379889, "gandalf", "qmail", "",
+      "1063526289.292776 info msg 270182: bytes 10712 from "
+      "<jo@example.org> qp 54945 uid 82" },
+    /* a program name that merely starts with "postfix" */
+    { "Jan  1 00:00:00 hostname postfix1[12345]: foo", 1767225600,
+      "hostname", "postfix1", "12345", "foo" },
+    /* a message that is empty after the colon */
+    { "Jan  1 00:00:00 hostname postfix/master[1]:", 1767225600, "hostname",
+      "postfix/master", "1", "" },
+};
+
+START_TEST(test_prefix_fields)
+{
+    const struct prefix_case *tc = &prefix_cases[_i];
+    struct bs_syslog_year y;
+    struct bs_syslog_record r;
+    bs_syslog_year_init(&y, TEST_YEAR, 0);
+    int rc = parse_line(&y, tc->line, &r);
+    ck_assert_msg(rc == BS_SYSLOG_OK, "rc %d for \"%s\"", rc, tc->line);
+    ck_assert_msg(r.time == tc->time, "time %lld, want %lld for \"%s\"",
+                  (long long)r.time, (long long)tc->time, tc->line);
+    assert_slice(r.host, tc->host, "host", tc->line);
+    assert_slice(r.program, tc->program, "program", tc->line);
+    assert_slice(r.pid, tc->pid, "pid", tc->line);
+    assert_slice(r.message, tc->message, "message", tc->line);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Lines that do not parse                                             */
+
+struct error_case {
+    const char *line;
+    int rc;
+};
+
+static const struct error_case error_cases[] = {
+    { "", BS_SYSLOG_ENOTIME },
+    { "Jan", BS_SYSLOG_ENOTIME },
+    { "Foo 1 00:00:00 hostname", BS_SYSLOG_ENOTIME },
+    { "Jan: 1 00:00:00 hostname postfix/postscreen[12345]: foo",
+      BS_SYSLOG_ENOTIME },
+    { "jan  1 00:00:00 hostname postfix/smtpd[1]: lowercase month",
+      BS_SYSLOG_ENOTIME },
+    { "Jan 32 00:00:00 hostname postfix/smtpd[1]: day out of range",
+      BS_SYSLOG_ENOTIME },
+    { "Jan  0 00:00:00 hostname postfix/smtpd[1]: day zero",
+      BS_SYSLOG_ENOTIME },
+    { "Jan  1 24:00:00 hostname postfix/smtpd[1]: hour out of range",
+      BS_SYSLOG_ENOTIME },
+    { "Jan  1 00:60:00 hostname postfix/smtpd[1]: minute out of range",
+      BS_SYSLOG_ENOTIME },
+    { "Jan  1 0:00:00 hostname postfix/smtpd[1]: one-digit hour",
+      BS_SYSLOG_ENOTIME },
+    { "Jan  1 00:00:00hostname postfix/smtpd[1]: no space", BS_SYSLOG_ENOTIME },
+    { "2026-13-01T00:00:00Z host postfix/smtpd[1]: month 13",
+      BS_SYSLOG_ENOTIME },
+    { "2026-11-27T18:13:18+1:00 host postfix/smtpd[1]: bad offset",
+      BS_SYSLOG_ENOTIME },
+    { "2026-11-27X18:13:18Z host postfix/smtpd[1]: bad separator",
+      BS_SYSLOG_ENOTIME },
+    { "<22 Nov 27 18:13:18 mx1 postfix/smtpd[1]: unterminated PRI",
+      BS_SYSLOG_ENOTIME },
+    { "<>Nov 27 18:13:18 mx1 postfix/smtpd[1]: empty PRI", BS_SYSLOG_ENOTIME },
+    { "@4000000038c3eeb027f41c7c new msg 93869", BS_SYSLOG_ENOTIME },
+    { "\"2003-11-06 00:00:42\",\"2003-11-06 00:00:45\",SMTPI,9443",
+      BS_SYSLOG_ENOTIME },
+    { "<22>1 - mx1 postfix/smtp 1 - - nil timestamp", BS_SYSLOG_ENOTIME },
+    /* a timestamp, then no "prog[pid]:" */
+    { "Jan 1 00:00:00", BS_SYSLOG_ENOPROG },
+    { "Jan  1 00:00:00", BS_SYSLOG_ENOPROG },
+    { "Jan  1 00:00:00 ", BS_SYSLOG_ENOPROG },
+    { "Jan 1 00:00:00 hostname", BS_SYSLOG_ENOPROG },
+    { "Jan 1 00:00:00 hostname postfix/postscreen[abcde]: foo",
+      BS_SYSLOG_ENOPROG },
+    { "Jan 1 00:00:00 hostname postfix/postscreen[12345", BS_SYSLOG_ENOPROG },
+    { "Jan 1 00:00:00 hostname postfix/postscreen[12345]", BS_SYSLOG_ENOPROG },
+    { "Jan 1 00:00:00 hostname postfix/postscreen", BS_SYSLOG_ENOPROG },
+    { "Jan 1 00:00:00 hostname postfix/postscreen[]: empty pid",
+      BS_SYSLOG_ENOPROG },
+    { "Jan 1 00:00:00 hostname [12345]: no program", BS_SYSLOG_ENOPROG },
+    { "2003-09-27 11:22:07.039237500 starting delivery 3714: msg 163844",
+      BS_SYSLOG_ENOPROG },
+    { "<22>1 2026-11-27T18:13:18Z mx1 - 1 - - nil app", BS_SYSLOG_ENOPROG },
+    { "<22>1 2026-11-27T18:13:18Z mx1 postfix/smtp 1 - [x@1 a=\"b\" cut",
+      BS_SYSLOG_ENOPROG },
+    { "<22>1 2026-11-27T18:13:18Z mx1 postfix/smtp 1 - junk",
+      BS_SYSLOG_ENOPROG },
+};
+
+START_TEST(test_prefix_errors)
+{
+    const struct error_case *tc = &error_cases[_i];
+    struct bs_syslog_year y;
+    struct bs_syslog_record r;
+    bs_syslog_year_init(&y, TEST_YEAR, 0);
+    int rc = parse_line(&y, tc->line, &r);
+    ck_assert_msg(rc == tc->rc, "rc %d, want %d for \"%s\"", rc, tc->rc,
+                  tc->line);
+}
+END_TEST
+
+/* The parser reads only the given length: a valid line cut short by len,
+ * followed by bytes that would complete it, must not parse as whole. */
+START_TEST(test_prefix_respects_len)
+{
+    static const char line[] = "Nov 27 18:13:18 mx1 postfix/smtp[4711]: x";
+    struct bs_syslog_year y;
+    struct bs_syslog_record r;
+    bs_syslog_year_init(&y, TEST_YEAR, 0);
+    size_t cut = strlen("Nov 27 18:13:18 mx1 postfix/smtp[47");
+    ck_assert_int_eq(bs_syslog_parse(&y, line, cut, &r), BS_SYSLOG_ENOPROG);
+    cut = strlen("Nov 27 18:1");
+    ck_assert_int_eq(bs_syslog_parse(&y, line, cut, &r), BS_SYSLOG_ENOTIME);
+    for (size_t n = 0; n < sizeof line - 1; n++)
+        (void)bs_syslog_parse(&y, line, n, &r); /* no overread (ASan) */
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Year inference                                                      */
+
+struct year_step {
+    const char *line;
+    int64_t time;
+};
+
+/* Consecutive lines of one file read with explicit year 2026. */
+static const struct year_step rollover_steps[] = {
+    { "Dec 30 10:00:00 h p[1]: m", 1798624800 },  /* 2026-12-30 */
+    { "Dec 31 23:59:59 h p[1]: m", 1798761599 },  /* 2026-12-31 */
+    { "Jan  1 00:00:01 h p[1]: m", 1798761601 },  /* 2027-01-01 */
+    { "Dec 31 23:59:59 h p[1]: m", 1798761599 },  /* a late line: 2026 */
+    { "Jan  2 06:00:00 h p[1]: m", 1798869600 },  /* 2027-01-02 */
+    { "Jan  5 00:00:00 h p[1]: m", 1799107200 },  /* 2027-01-05 */
+};
+
+START_TEST(test_year_explicit_rollover)
+{
+    struct bs_syslog_year y;
+    struct bs_syslog_record r;
+    bs_syslog_year_init(&y, 2026, 0);
+    for (size_t i = 0; i < BS_ARRAY_LEN(rollover_steps); i++) {
+        const struct year_step *s = &rollover_steps[i];
+        ck_assert_int_eq(parse_line(&y, s->line, &r), BS_SYSLOG_OK);
+        ck_assert_msg(r.time == s->time, "step %zu: %lld, want %lld", i,
+                      (long long)r.time, (long long)s->time);
+    }
+}
+END_TEST
+
+/* Months moving forward within a year never change the year; explicit
+ * zoned stamps are not affected by the BSD year state. */
+START_TEST(test_year_explicit_no_false_rollover)
+{
+    static const char *const lines[] = {
+        "Jan  1 00:00:00 h p[1]: m", "Mar 10 00:00:00 h p[1]: m",
+        "Jul  1 00:00:00 h p[1]: m", "2030-02-01T00:00:00Z h p[1]: m",
+        "Nov 30 00:00:00 h p[1]: m",
+    };
+    static const int64_t want[] = {
+        1767225600, /* 2026-01-01 */
+        1773100800, /* 2026-03-10 */
+        1782864000, /* 2026-07-01 */
+        1896134400, /* 2030-02-01 */
+        1795996800, /* 2026-11-30 */
+    };
+    struct bs_syslog_year y;
+    struct bs_syslog_record r;
+    bs_syslog_year_init(&y, 2026, 0);
+    for (size_t i = 0; i < BS_ARRAY_LEN(lines); i++) {
+        ck_assert_int_eq(parse_line(&y, lines[i], &r), BS_SYSLOG_OK);
+        ck_assert_msg(r.time == want[i], "line %zu: %lld, want %lld", i,
+                      (long long)r.time, (long long)want[i]);
+    }
+}
+END_TEST
+
+/* Reference time 2027-01-05T00:00:00Z (a file's mtime): each stamp goes to
+ * the latest year that puts it no more than a day after the reference. */
+static const struct year_step reference_steps[] = {
+    { "Dec 30 10:00:00 h p[1]: m", 1798624800 }, /* 2026-12-30 */
+    { "Jan  2 06:00:00 h p[1]: m", 1798869600 }, /* 2027-01-02 */
+    { "Jan  5 00:00:00 h p[1]: m", 1799107200 }, /* 2027-01-05 */
+    { "Jan  6 00:00:00 h p[1]: m", 1799193600 }, /* ref + 1 day: 2027 */
+    { "Jan  6 00:00:01 h p[1]: m", 1767657601 }, /* beyond: 2026-01-06 */
+    { "Feb 29 12:00:00 h p[1]: m", 1709208000 }, /* 2024-02-29 */
+};
+
+START_TEST(test_year_reference)
+{
+    const int64_t ref = 1799107200; /* 2027-01-05T00:00:00Z */
+    for (size_t i = 0; i < BS_ARRAY_LEN(reference_steps); i++) {
+        const struct year_step *s = &reference_steps[i];
+        struct bs_syslog_year y;
+        struct bs_syslog_record r;
+        bs_syslog_year_init(&y, 0, ref);
+        ck_assert_int_eq(parse_line(&y, s->line, &r), BS_SYSLOG_OK);
+        ck_assert_msg(r.time == s->time, "\"%s\": %lld, want %lld", s->line,
+                      (long long)r.time, (long long)s->time);
+    }
+}
+END_TEST
+
+/* A leap day is placed in the latest leap year before the reference. */
+START_TEST(test_year_reference_leap_day)
+{
+    struct bs_syslog_year y;
+    struct bs_syslog_record r;
+    /* reference 2029-03-10: Feb 29 cannot be 2029; it is 2028-02-29 */
+    int64_t ref = bs_days_from_civil(2029, 3, 10) * 86400;
+    bs_syslog_year_init(&y, 0, ref);
+    ck_assert_int_eq(parse_line(&y, "Feb 29 12:00:00 h p[1]: m", &r),
+                     BS_SYSLOG_OK);
+    ck_assert_int_eq(r.time, 1835438400); /* 2028-02-29T12:00:00Z */
+    /* reference 2028-03-10: this year's */
+    ref = bs_days_from_civil(2028, 3, 10) * 86400;
+    bs_syslog_year_init(&y, 0, ref);
+    ck_assert_int_eq(parse_line(&y, "Feb 29 12:00:00 h p[1]: m", &r),
+                     BS_SYSLOG_OK);
+    ck_assert_int_eq(r.time, 1835438400);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Civil dates                                                         */
+
+struct civil_case {
+    int64_t year;
+    int month, day;
+    int64_t days;
+};
+
+static const struct civil_case civil_cases[] = {
+    { 1970, 1, 1, 0 },         { 1969, 12, 31, -1 },
+    { 2000, 2, 29, 11016 },    { 2038, 1, 19, 24855 },
+    { 1900, 3, 1, -25508 },    { 1600, 2, 29, -135081 },
+    { 1583, 1, 1, -141349 },   { 2100, 3, 1, 47541 },
+    { 9999, 12, 31, 2932896 }, { 0, 3, 1, -719468 },
+};
+
+START_TEST(test_civil_known_dates)
+{
+    const struct civil_case *tc = &civil_cases[_i];
+    ck_assert_int_eq(bs_days_from_civil(tc->year, tc->month, tc->day),
+                     tc->days);
+    int64_t y;
+    int m, d;
+    bs_civil_from_days(tc->days, &y, &m, &d);
+    ck_assert_int_eq(y, tc->year);
+    ck_assert_int_eq(m, tc->month);
+    ck_assert_int_eq(d, tc->day);
+}
+END_TEST
+
+static bool is_leap(int64_t y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int64_t y, int m)
+{
+    static const int days[] = { 31, 28, 31, 30, 31, 30,
+                                31, 31, 30, 31, 30, 31 };
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Walks every day from 1200-01-01 to 2800-12-31: consecutive day numbers
+ * are consecutive calendar dates, and both functions agree. */
+START_TEST(test_civil_round_trip)
+{
+    int64_t y = 1200;
+    int m = 1, d = 1;
+    int64_t first = bs_days_from_civil(y, m, d);
+    for (int64_t n = first; y <= 2800; n++) {
+        ck_assert_int_eq(bs_days_from_civil(y, m, d), n);
+        int64_t gy;
+        int gm, gd;
+        bs_civil_from_days(n, &gy, &gm, &gd);
+        if (gy != y || gm != m || gd != d)
+            ck_abort_msg("day %lld: %lld-%d-%d, want %lld-%d-%d",
+                         (long long)n, (long long)gy, gm, gd, (long long)y,
+                         m, d);
+        if (++d > month_days(y, m)) {
+            d = 1;
+            if (++m > 12) {
+                m = 1;
+                y++;
+            }
+        }
+    }
+}
+END_TEST
+
+static Suite *syslog_suite(void)
+{
+    Suite *s = suite_create("syslog");
+    TCase *tc = tcase_create("prefix");
+    tcase_add_loop_test(tc, test_prefix_fields, 0,
+                        (int)BS_ARRAY_LEN(prefix_cases));
+    tcase_add_loop_test(tc, test_prefix_errors, 0,
+                        (int)BS_ARRAY_LEN(error_cases));
+    tcase_add_test(tc, test_prefix_respects_len);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("year");
+    tcase_add_test(tc, test_year_explicit_rollover);
+    tcase_add_test(tc, test_year_explicit_no_false_rollover);
+    tcase_add_test(tc, test_year_reference);
+    tcase_add_test(tc, test_year_reference_leap_day);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("civil");
+    tcase_add_loop_test(tc, test_civil_known_dates, 0,
+                        (int)BS_ARRAY_LEN(civil_cases));
+    tcase_add_test(tc, test_civil_round_trip);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return bs_test_run(syslog_suite());
+}
