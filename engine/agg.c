@@ -69,7 +69,7 @@ static uint64_t bs_agg_hash(const struct bs_agg_key *k)
     h ^= ((uint64_t)k->provider << 48 | (uint64_t)k->category << 32 |
           k->sender) * 0xbf58476d1ce4e5b9ULL;
     h ^= ((uint64_t)k->rcpt_domain << 32 | k->detail) * 0x94d049bb133111ebULL;
-    h ^= (uint64_t)k->dsn * 0xd6e8feb86659fd37ULL;
+    h ^= ((uint64_t)k->dsn << 8 | k->severity) * 0xd6e8feb86659fd37ULL;
     return h ^ (h >> 31);
 }
 
@@ -79,7 +79,7 @@ static bool bs_agg_key_eq(const struct bs_agg_key *a,
     return a->hour == b->hour && a->provider == b->provider &&
            a->category == b->category && a->sender == b->sender &&
            a->rcpt_domain == b->rcpt_domain && a->detail == b->detail &&
-           a->dsn == b->dsn;
+           a->dsn == b->dsn && a->severity == b->severity;
 }
 
 static void bs_agg_reindex(struct bs_agg *a)

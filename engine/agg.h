@@ -30,7 +30,10 @@ struct bs_agg_key {
     uint32_t rcpt_domain; /* intern id */
     uint32_t detail;      /* intern id, "" when none */
     uint32_t dsn;         /* packed */
+    uint8_t severity;     /* enum bs_severity */
 };
+
+enum bs_severity { BS_SEV_NONE = 0, BS_SEV_SOFT = 1, BS_SEV_HARD = 2 };
 
 struct bs_agg_counts {
     uint64_t sent, bounced, expired, deferred;

@@ -53,6 +53,8 @@ struct bs_classifier *bs_classifier_new(void)
 void bs_rule_fini(struct bs_rule *r)
 {
     free(r->id);
+    free(r->text_src);
+    free(r->dsn_src);
     free(r->detail);
     free(r->hint);
     free(r->hint_ja);
@@ -263,4 +265,115 @@ void bs_classify(struct bs_classifier *c, unsigned provider,
     out->category = text.len ? BS_CAT_ONHOLD : BS_CAT_UNDEFINED;
     out->detail = "";
     out->hard = have_dsn ? parts[0] == 5 : bs_reply_code(text) >= 500;
+}
+
+void bs_classifier_rule_info(const struct bs_classifier *c, int rule,
+                             struct bs_rule_info *out)
+{
+    static const struct bs_rule_info none = { "", BS_CAT_UNDEFINED, "", "",
+                                              -1, "", 0, "", "", "" };
+    if (rule < 0 || rule >= c->nrules) {
+        *out = none;
+        return;
+    }
+    const struct bs_rule *r = &c->rules[rule];
+    *out = (struct bs_rule_info){
+        r->id, r->category, r->detail ? r->detail : "",
+        r->severity < 0 ? "" : r->severity ? "hard" : "soft", r->provider,
+        r->dsn_src ? r->dsn_src : "", r->code,
+        r->text_src ? r->text_src : "", r->hint ? r->hint : "",
+        r->hint_ja ? r->hint_ja : "",
+    };
+}
+
+static const char *bs_hint_field(const struct bs_hint_fields *f,
+                                 struct bs_slice name)
+{
+    if (!f)
+        return NULL;
+    if (BS_SLICE_EQ(name, "sender_domain"))
+        return f->sender_domain;
+    if (BS_SLICE_EQ(name, "recipient_domain"))
+        return f->recipient_domain;
+    if (BS_SLICE_EQ(name, "provider"))
+        return f->provider;
+    return NULL;
+}
+
+/* Appends the named group of the last match, if it took part. */
+static bool bs_hint_group(const struct bs_rule *r, pcre2_match_data *md,
+                          bool matched,
+                          struct bs_slice name, struct bs_buf *out)
+{
+    char nm[64];
+    if (!matched || !r->re || name.len >= sizeof nm)
+        return false;
+    memcpy(nm, name.ptr, name.len);
+    nm[name.len] = '\0';
+    PCRE2_UCHAR *val;
+    PCRE2_SIZE len;
+    if (pcre2_substring_get_byname(md, (PCRE2_SPTR)nm, &val, &len) != 0)
+        return false;
+    bool nonempty = len > 0;
+    if (nonempty)
+        bs_buf_append(out, val, len);
+    pcre2_substring_free(val);
+    return nonempty;
+}
+
+/* One "{name}" or "{name|fallback}" at *p (just after the '{'). */
+static const char *bs_hint_placeholder(const struct bs_rule *r,
+                                       pcre2_match_data *md, bool matched,
+                                       const char *p,
+                                       const struct bs_hint_fields *f,
+                                       struct bs_buf *out)
+{
+    const char *close = strchr(p, '}');
+    if (!close) {
+        bs_buf_putc(out, '{');
+        return p;
+    }
+    const char *bar = memchr(p, '|', (size_t)(close - p));
+    struct bs_slice name = bs_slice_make(p, (size_t)((bar ? bar : close) - p));
+    const char *v = bs_hint_field(f, name);
+    if (v && *v)
+        bs_buf_puts(out, v);
+    else if (!bs_hint_group(r, md, matched, name, out)) {
+        if (bar)
+            bs_buf_append(out, bar + 1, (size_t)(close - bar - 1));
+        else
+            bs_buf_printf(out, "(unknown %.*s)", (int)name.len, name.ptr);
+    }
+    return close + 1;
+}
+
+void bs_classifier_render_hint(struct bs_classifier *c, int rule, bool ja,
+                               struct bs_slice text,
+                               const struct bs_hint_fields *f,
+                               struct bs_buf *out)
+{
+    if (rule < 0 || rule >= c->nrules)
+        return;
+    const struct bs_rule *r = &c->rules[rule];
+    const char *tpl = ja && r->hint_ja ? r->hint_ja : r->hint;
+    if (!tpl)
+        return;
+    pcre2_match_data *md = NULL;
+    bool matched = false;
+    if (r->re && strchr(tpl, '{')) {
+        md = pcre2_match_data_create_from_pattern(r->re, NULL);
+        matched = md && pcre2_match(r->re, (PCRE2_SPTR)text.ptr,
+                                    BS_MIN(text.len, BS_CLASSIFY_TEXT_MAX),
+                                    0, 0, md, c->mctx) >= 0;
+    }
+    for (const char *p = tpl; *p;) {
+        const char *brace = strchr(p, '{');
+        if (!brace) {
+            bs_buf_puts(out, p);
+            break;
+        }
+        bs_buf_append(out, p, (size_t)(brace - p));
+        p = bs_hint_placeholder(r, md, matched, brace + 1, f, out);
+    }
+    pcre2_match_data_free(md);
 }

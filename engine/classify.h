@@ -73,6 +73,39 @@ void bs_classify(struct bs_classifier *c, unsigned provider,
                  struct bs_slice dsn, struct bs_slice text,
                  struct bs_classification *out);
 
+/* What a rule says, for listings; strings owned by the classifier. */
+struct bs_rule_info {
+    const char *id;
+    unsigned category;
+    const char *detail;   /* "" when none */
+    const char *severity; /* "hard", "soft" or "" (from the code) */
+    int provider;         /* provider index, -1 for any */
+    const char *dsn;      /* the dsn line as written, "" when none */
+    int code;             /* 0 when none */
+    const char *text;     /* the pattern as written, "" when none */
+    const char *hint;
+    const char *hint_ja;
+};
+void bs_classifier_rule_info(const struct bs_classifier *c, int rule,
+                             struct bs_rule_info *out);
+
+/* Values for a hint's placeholders ({sender_domain} ...); NULL or "" when
+ * unknown. */
+struct bs_hint_fields {
+    const char *sender_domain;
+    const char *recipient_domain;
+    const char *provider;
+};
+/* Appends a rule's hint (ja: the Japanese one, falling back to English)
+ * with its placeholders filled: the fields above, then the named groups
+ * of the rule's own pattern matched against text. "{name|fallback}" gives
+ * the fallback when the value is unknown; an unknown value without one is
+ * written "(unknown name)". Appends nothing for a rule without a hint. */
+void bs_classifier_render_hint(struct bs_classifier *c, int rule, bool ja,
+                               struct bs_slice text,
+                               const struct bs_hint_fields *f,
+                               struct bs_buf *out);
+
 unsigned bs_classifier_rule_count(const struct bs_classifier *c);
 const char *bs_classifier_rule_id(const struct bs_classifier *c, int rule);
 /* The English remediation hint of a rule, or "". */

@@ -33,6 +33,8 @@ struct bs_rule {
     int ndsn;
     int code; /* SMTP reply code, 0: any */
     pcre2_code *re;
+    char *text_src; /* the pattern as written, for listings */
+    char *dsn_src;
     char *hint;
     char *hint_ja;
     int score;

@@ -58,7 +58,7 @@ static int bs_rule_score(const struct bs_rule *r)
     return s;
 }
 
-/* "5.7.26", "5.7.*", "5.*.*" */
+/* "5.7.26", "5.7.*", "5.*.*"; a wildcard is followed only by wildcards. */
 static bool bs_dsn_pattern_parse(struct bs_slice w, struct bs_dsn_pattern *p)
 {
     size_t i = 0;
@@ -77,6 +77,8 @@ static bool bs_dsn_pattern_parse(struct bs_slice w, struct bs_dsn_pattern *p)
             p->part[k] = v;
         }
         if (k < 2 && (i >= w.len || w.ptr[i++] != '.'))
+            return false;
+        if (k > 0 && p->part[k - 1] < 0 && p->part[k] >= 0)
             return false;
     }
     return i == w.len;
@@ -100,6 +102,8 @@ static int bs_rule_set_dsn(struct bs_rule_parser *rp, struct bs_slice v)
             return bs_rule_error(rp, "bad enhanced status code pattern", w);
         r->ndsn++;
     }
+    free(r->dsn_src);
+    r->dsn_src = bs_xstrndup(v.ptr, v.len);
     return 0;
 }
 
@@ -121,6 +125,7 @@ static int bs_rule_set_text(struct bs_rule_parser *rp, struct bs_slice v)
     }
     pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* interpreter if no JIT */
     rp->cur->re = re;
+    rp->cur->text_src = bs_xstrndup(v.ptr, v.len);
     return 0;
 }
 

@@ -19,7 +19,6 @@ extern const char bs_embedded_providers[];
 extern const char bs_embedded_rules[];
 
 #define BS_SWEEP_EVERY 65536
-#define BS_SAMPLE_MAX 600
 
 void bs_engine_options_default(struct bs_engine_options *o)
 {
@@ -72,8 +71,7 @@ struct bs_engine *bs_engine_new(const struct bs_engine_options *o,
     e->classifier = bs_classifier_new();
     e->correlator = bs_correlator_new(o->max_messages, o->message_ttl);
     e->strings = bs_intern_new(o->max_strings);
-    e->texts = bs_intern_new(o->max_strings / 10 + 100);
-    e->sample_keys = bs_intern_new(o->max_strings / 10 + 100);
+    e->samples = bs_samples_new(o->max_strings / 10 + 100, 10000);
     e->agg = bs_agg_new(o->max_cells);
     e->id_null_sender = bs_intern(e->strings, "<>", 2);
     e->id_unknown_sender = bs_intern(e->strings, "?", 1);
@@ -104,9 +102,7 @@ void bs_engine_free(struct bs_engine *e)
     bs_classifier_free(e->classifier);
     bs_correlator_free(e->correlator);
     bs_intern_free(e->strings);
-    bs_intern_free(e->texts);
-    bs_intern_free(e->sample_keys);
-    free(e->samples);
+    bs_samples_free(e->samples);
     bs_agg_free(e->agg);
     free(e);
 }
@@ -142,44 +138,30 @@ static uint32_t bs_engine_domain_id(struct bs_engine *e, struct bs_slice a)
     return bs_intern_lower(e->strings, at + 1, n);
 }
 
-static void bs_engine_keep_sample(struct bs_engine *e, unsigned provider,
-                                  const struct bs_classification *cls,
-                                  uint32_t detail, struct bs_slice text)
-{
-    uint32_t kb[3] = { provider, cls->category, detail };
-    uint32_t k = bs_intern(e->sample_keys, (const char *)kb, sizeof kb);
-    if (k == BS_INTERN_OVERFLOW)
-        return;
-    if (k >= e->samples_cap) {
-        size_t cap = e->samples_cap ? e->samples_cap * 2 : 64;
-        while (cap <= k)
-            cap *= 2;
-        e->samples = bs_xreallocarray(e->samples, cap, sizeof *e->samples);
-        memset(e->samples + e->samples_cap, 0,
-               (cap - e->samples_cap) * sizeof *e->samples);
-        e->samples_cap = cap;
-    }
-    struct bs_sample *s = &e->samples[k];
-    if (s->text)
-        return;
-    s->provider = (uint16_t)provider;
-    s->category = (uint16_t)cls->category;
-    s->detail = detail;
-    s->rule = cls->rule;
-    s->text = bs_intern(e->texts, text.ptr, BS_MIN(text.len, BS_SAMPLE_MAX));
-}
-
-static struct bs_agg_counts *bs_engine_cell(struct bs_engine *e,
-                                            int64_t time, unsigned provider,
-                                            uint32_t sender, uint32_t rcpt,
-                                            unsigned category,
-                                            uint32_t detail, uint32_t dsn)
+/* The cell of one delivery: time bucket, provider and domains; the caller
+ * adds the failure reason. */
+static struct bs_agg_key bs_engine_key(int64_t time, unsigned provider,
+                                       uint32_t sender, uint32_t rcpt,
+                                       uint32_t empty)
 {
     int64_t hour = time >= 0 ? time / 3600 : (time - 3599) / 3600;
-    struct bs_agg_key key = { (int32_t)hour, (uint16_t)provider,
-                              (uint16_t)category, sender, rcpt, detail,
-                              dsn };
-    return bs_agg_cell(e->agg, &key);
+    struct bs_agg_key k;
+    memset(&k, 0, sizeof k);
+    k.hour = (int32_t)hour;
+    k.provider = (uint16_t)provider;
+    k.sender = sender;
+    k.rcpt_domain = rcpt;
+    k.detail = empty;
+    return k;
+}
+
+static void bs_engine_keep_sample(struct bs_engine *e,
+                                  const struct bs_agg_key *k, int rule,
+                                  struct bs_slice text)
+{
+    struct bs_sample what = { k->provider, k->category, k->detail,
+                              k->sender, k->rcpt_domain, rule, 0 };
+    bs_samples_keep(e->samples, &what, text);
 }
 
 static void bs_engine_count_expired(struct bs_engine *e,
@@ -189,14 +171,17 @@ static void bs_engine_count_expired(struct bs_engine *e,
     uint32_t sender = m->sender_known ? m->sender : e->id_unknown_sender;
     if (!m->sender_known)
         e->out.deliveries_unknown_sender++;
+    struct bs_agg_key k = bs_engine_key(t, p->provider, sender,
+                                        p->rcpt_domain, e->id_empty);
     /* The detail of an expiry is the reason of the last deferral. */
     const char *why = bs_category_name(p->category);
-    uint32_t detail = bs_intern(e->strings, why, strlen(why));
-    bs_engine_cell(e, t, p->provider, sender, p->rcpt_domain,
-                   BS_CAT_EXPIRED, detail, p->dsn)->expired++;
-    struct bs_slice text = bs_intern_str(e->texts, p->sample);
-    struct bs_classification cls = { BS_CAT_EXPIRED, why, true, p->rule };
-    bs_engine_keep_sample(e, p->provider, &cls, detail, text);
+    k.category = BS_CAT_EXPIRED;
+    k.detail = bs_intern(e->strings, why, strlen(why));
+    k.dsn = p->dsn;
+    k.severity = BS_SEV_SOFT;
+    bs_agg_cell(e->agg, &k)->expired++;
+    bs_engine_keep_sample(e, &k, p->rule,
+                          bs_samples_text(e->samples, p->sample));
 }
 
 static struct bs_message *bs_engine_message(struct bs_engine *e,
@@ -227,55 +212,69 @@ static bool bs_is_content_filter_handoff(const struct bs_event *ev)
            bs_memmem(ev->text.ptr, ev->text.len, "queued as", 9) != NULL;
 }
 
+/* Classifies a failure into the key; keeps its sample and, when no rule
+ * explains it, its normalised form. */
+static int bs_engine_classify(struct bs_engine *e, const struct bs_event *ev,
+                              struct bs_agg_key *k)
+{
+    struct bs_classification cls;
+    bs_classify(e->classifier, k->provider, ev->dsn, ev->text, &cls);
+    k->category = (uint16_t)cls.category;
+    k->detail = bs_intern(e->strings, cls.detail, strlen(cls.detail));
+    k->severity = cls.hard ? BS_SEV_HARD : BS_SEV_SOFT;
+    bs_engine_keep_sample(e, k, cls.rule, ev->text);
+    if (cls.rule < 0)
+        bs_samples_note_unexplained(e->samples, cls.category, ev->text);
+    return cls.rule;
+}
+
+static void bs_engine_remember_deferral(struct bs_engine *e,
+                                        struct bs_message *m,
+                                        struct bs_pending *p, uint64_t rh,
+                                        const struct bs_agg_key *k, int rule,
+                                        struct bs_slice text)
+{
+    if (!p)
+        p = bs_message_add_pending(m, rh);
+    *p = (struct bs_pending){ rh, k->rcpt_domain, k->detail, k->provider,
+                              k->category, k->dsn,
+                              bs_samples_add_text(e->samples, text), rule };
+}
+
 static void bs_engine_delivery(struct bs_engine *e, const struct bs_event *ev)
 {
     if (ev->status == BS_ST_PROBE) {
         e->out.probes++;
         return;
     }
-    if (bs_is_content_filter_handoff(ev)) {
-        e->out.handoffs++;
-        struct bs_message *hm = bs_engine_message(e, ev);
-        uint64_t h = bs_hash_lower(ev->recipient.ptr, ev->recipient.len);
-        struct bs_pending *hp = hm ? bs_message_find_pending(hm, h) : NULL;
-        if (hp)
-            bs_message_drop_pending(hm, hp);
-        return;
-    }
     struct bs_message *m = bs_engine_message(e, ev);
     if (!m)
         return;
-    uint32_t rcpt = bs_engine_domain_id(e, ev->recipient);
-    struct bs_slice rd = bs_intern_str(e->strings, rcpt);
-    unsigned provider = bs_provider_lookup(e->providers, rd, ev->relay_host);
-    uint32_t sender = m->sender_known ? m->sender : e->id_unknown_sender;
-    uint32_t dsn = bs_dsn_pack(ev->dsn);
     uint64_t rh = bs_hash_lower(ev->recipient.ptr, ev->recipient.len);
     struct bs_pending *p = bs_message_find_pending(m, rh);
+    if (bs_is_content_filter_handoff(ev)) {
+        e->out.handoffs++;
+        if (p)
+            bs_message_drop_pending(m, p);
+        return;
+    }
+    uint32_t rcpt = bs_engine_domain_id(e, ev->recipient);
+    unsigned provider = bs_provider_lookup(
+        e->providers, bs_intern_str(e->strings, rcpt), ev->relay_host);
+    struct bs_agg_key k = bs_engine_key(
+        ev->time, provider, m->sender_known ? m->sender : e->id_unknown_sender,
+        rcpt, e->id_empty);
+    k.dsn = bs_dsn_pack(ev->dsn);
     if (ev->status == BS_ST_SENT) {
-        bs_engine_cell(e, ev->time, provider, sender, rcpt, BS_CAT_NONE,
-                       e->id_empty, dsn)->sent++;
+        bs_agg_cell(e->agg, &k)->sent++;
     } else {
-        struct bs_classification cls;
-        bs_classify(e->classifier, provider, ev->dsn, ev->text, &cls);
-        uint32_t detail = bs_intern(e->strings, cls.detail,
-                                    strlen(cls.detail));
-        struct bs_agg_counts *n = bs_engine_cell(
-            e, ev->time, provider, sender, rcpt, cls.category, detail, dsn);
-        bs_engine_keep_sample(e, provider, &cls, detail, ev->text);
+        int rule = bs_engine_classify(e, ev, &k);
         if (ev->status == BS_ST_DEFERRED) {
-            n->deferred++;
-            if (!p)
-                p = bs_message_add_pending(m, rh);
-            *p = (struct bs_pending){ rh, rcpt, detail, (uint16_t)provider,
-                                      (uint16_t)cls.category, dsn,
-                                      bs_intern(e->texts, ev->text.ptr,
-                                                BS_MIN(ev->text.len,
-                                                       BS_SAMPLE_MAX)),
-                                      cls.rule };
+            bs_agg_cell(e->agg, &k)->deferred++;
+            bs_engine_remember_deferral(e, m, p, rh, &k, rule, ev->text);
             return;
         }
-        n->bounced++;
+        bs_agg_cell(e->agg, &k)->bounced++;
     }
     if (!m->sender_known)
         e->out.deliveries_unknown_sender++;
@@ -477,6 +476,20 @@ void bs_engine_finish(struct bs_engine *e)
     memset(e->out.pending_by_provider, 0,
            sizeof e->out.pending_by_provider);
     bs_correlator_foreach(e->correlator, bs_engine_count_pending, e);
+}
+
+void bs_engine_sample_hint(struct bs_engine *e, const struct bs_sample *s,
+                           bool ja, struct bs_buf *out)
+{
+    struct bs_hint_fields f = {
+        bs_intern_str(e->strings, s->sender).ptr,
+        bs_intern_str(e->strings, s->rcpt_domain).ptr,
+        bs_provider_name(e->providers, s->provider),
+    };
+    if (s->sender == e->id_null_sender || s->sender == e->id_unknown_sender)
+        f.sender_domain = NULL;
+    bs_classifier_render_hint(e->classifier, s->rule, ja,
+                              bs_samples_text(e->samples, s->text), &f, out);
 }
 
 void bs_engine_line_stats(const struct bs_engine *e,

@@ -15,14 +15,7 @@
 #include "intern.h"
 #include "lines.h"
 #include "provider.h"
-
-/* A sample failure text per (provider, category, detail). */
-struct bs_sample {
-    uint16_t provider, category;
-    uint32_t detail; /* intern id */
-    uint32_t text;   /* id in the samples table */
-    int rule;
-};
+#include "samples.h"
 
 struct bs_outcome_stats {
     uint64_t deliveries_unknown_sender; /* final outcomes, sender "?" */
@@ -46,10 +39,7 @@ struct bs_engine {
     struct bs_classifier *classifier;
     struct bs_correlator *correlator;
     struct bs_intern *strings; /* domains, details */
-    struct bs_intern *texts;   /* sample texts */
-    struct bs_intern *sample_keys;
-    struct bs_sample *samples; /* by sample key id */
-    size_t samples_cap;
+    struct bs_samples *samples;
     struct bs_agg *agg;
     uint32_t id_null_sender, id_unknown_sender, id_empty, id_no_domain;
     struct bs_line_stats stats;
@@ -60,6 +50,11 @@ struct bs_engine {
     char input_error[512];
     bool input_failed;
 };
+
+/* Appends the hint of a sample's rule with the sample's domains and text
+ * filled in (engine.c). */
+void bs_engine_sample_hint(struct bs_engine *e, const struct bs_sample *s,
+                           bool ja, struct bs_buf *out);
 
 /* Report printers: render into b. */
 void bs_report_text(struct bs_engine *e, struct bs_buf *b);

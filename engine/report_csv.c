@@ -7,7 +7,8 @@
  * combination, sorted column by column in byte order; failure_rate =
  * (bounced + expired) / (sent + bounced + expired) with 4 decimals, empty
  * when that denominator is 0. A null envelope sender is "<>", an unknown
- * one "?"; category and detail are empty for sent deliveries; dsn is the
+ * one "?"; category, detail and severity (hard or soft) are empty for sent
+ * deliveries; dsn is the
  * enhanced status code Postfix logged (dsn=), empty when it logged none.
  * Lines end in LF.
  * Scripts depend on this format: change it only by adding keys.

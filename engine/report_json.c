@@ -75,6 +75,8 @@ static void bs_json_outcomes(struct bs_engine *e, struct bs_buf *b)
                true);
     bs_json_kv(b, "cells_folded", bs_agg_folded(e->agg), true);
     bs_json_kv(b, "strings_refused", bs_intern_refused(e->strings), true);
+    bs_json_kv(b, "unexplained_forms_refused",
+               bs_samples_forms_refused(e->samples), true);
     bs_buf_puts(b, "}");
 }
 
@@ -124,31 +126,68 @@ static void bs_json_totals(struct bs_engine *e, struct bs_buf *b)
     bs_buf_puts(b, "}");
 }
 
+static void bs_json_str(struct bs_buf *b, const char *key, const char *v,
+                        size_t n)
+{
+    bs_buf_printf(b, ",\"%s\":", key);
+    bs_buf_json_str(b, v, n);
+}
+
+static void bs_json_sample(struct bs_engine *e, struct bs_buf *b,
+                           const struct bs_sample *s, struct bs_buf *tmp)
+{
+    struct bs_slice d = bs_intern_str(e->strings, s->detail);
+    struct bs_slice t = bs_samples_text(e->samples, s->text);
+    const char *id = bs_classifier_rule_id(e->classifier, s->rule);
+    bs_buf_printf(b, "{\"provider\":\"%s\",\"category\":\"%s\"",
+                  bs_provider_name(e->providers, s->provider),
+                  bs_category_name(s->category));
+    bs_json_str(b, "detail", d.ptr, d.len);
+    bs_json_str(b, "rule", id, strlen(id));
+    bs_buf_reset(tmp);
+    bs_engine_sample_hint(e, s, false, tmp);
+    bs_json_str(b, "hint", tmp->data, tmp->len);
+    bs_buf_reset(tmp);
+    bs_engine_sample_hint(e, s, true, tmp);
+    bs_json_str(b, "hint_ja", tmp->data, tmp->len);
+    bs_json_str(b, "text", t.ptr, t.len);
+    bs_buf_putc(b, '}');
+}
+
 static void bs_json_samples(struct bs_engine *e, struct bs_buf *b)
 {
+    struct bs_buf tmp;
+    bs_buf_init(&tmp);
+    size_t n;
+    const struct bs_sample *s = bs_samples_all(e->samples, &n);
     bs_buf_puts(b, ",\"samples\":[");
     bool first = true;
-    for (size_t i = 0; i < e->samples_cap; i++) {
-        const struct bs_sample *s = &e->samples[i];
-        if (!s->text)
+    for (size_t i = 0; i < n; i++) {
+        if (!s[i].text)
             continue;
-        struct bs_slice d = bs_intern_str(e->strings, s->detail);
-        struct bs_slice t = bs_intern_str(e->texts, s->text);
-        bs_buf_printf(b, "%s{\"provider\":\"%s\",\"category\":\"%s\","
-                      "\"detail\":", first ? "" : ",",
-                      bs_provider_name(e->providers, s->provider),
-                      bs_category_name(s->category));
-        bs_buf_json_str(b, d.ptr, d.len);
-        bs_buf_puts(b, ",\"rule\":");
-        const char *id = bs_classifier_rule_id(e->classifier, s->rule);
-        bs_buf_json_str(b, id, strlen(id));
-        bs_buf_puts(b, ",\"hint\":");
-        const char *h = bs_classifier_rule_hint(e->classifier, s->rule);
-        bs_buf_json_str(b, h, strlen(h));
-        bs_buf_puts(b, ",\"text\":");
-        bs_buf_json_str(b, t.ptr, t.len);
-        bs_buf_putc(b, '}');
+        if (!first)
+            bs_buf_putc(b, ',');
+        bs_json_sample(e, b, &s[i], &tmp);
         first = false;
+    }
+    bs_buf_puts(b, "]");
+    bs_buf_fini(&tmp);
+}
+
+static void bs_json_unexplained(struct bs_engine *e, struct bs_buf *b)
+{
+    size_t n;
+    const struct bs_unexplained *u = bs_samples_unexplained(e->samples, &n);
+    bs_buf_puts(b, ",\"unexplained\":[");
+    for (size_t i = 0; i < n; i++) {
+        struct bs_slice f = bs_samples_text(e->samples, u[i].form);
+        struct bs_slice t = bs_samples_text(e->samples, u[i].sample);
+        bs_buf_printf(b, "%s{\"category\":\"%s\",\"count\":%llu",
+                      i ? "," : "", bs_category_name(u[i].category),
+                      (unsigned long long)u[i].count);
+        bs_json_str(b, "form", f.ptr, f.len);
+        bs_json_str(b, "sample", t.ptr, t.len);
+        bs_buf_putc(b, '}');
     }
     bs_buf_puts(b, "]");
 }
@@ -158,7 +197,7 @@ static void bs_json_rows(struct bs_engine *e, struct bs_buf *b)
     static const enum bs_key_kind keys[] = {
         BS_KEY_HOUR, BS_KEY_PROVIDER, BS_KEY_SENDER_DOMAIN,
         BS_KEY_RECIPIENT_DOMAIN, BS_KEY_CATEGORY, BS_KEY_DETAIL,
-        BS_KEY_DSN,
+        BS_KEY_DSN, BS_KEY_SEVERITY,
     };
     struct bs_rollup r;
     bs_rollup_build(&r, e, keys, BS_ARRAY_LEN(keys), NULL);
@@ -190,6 +229,7 @@ void bs_report_json(struct bs_engine *e, struct bs_buf *b)
     bs_json_summary(e, b, "sender_domains", BS_KEY_SENDER_DOMAIN);
     bs_json_summary(e, b, "reasons_by_category", BS_KEY_CATEGORY);
     bs_json_samples(e, b);
+    bs_json_unexplained(e, b);
     bs_json_rows(e, b);
     bs_buf_puts(b, "}\n");
 }

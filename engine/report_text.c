@@ -11,6 +11,7 @@
 
 #define BS_TOP_SENDERS 10
 #define BS_TOP_REASONS 10
+#define BS_TOP_UNEXPLAINED 5
 #define BS_SAMPLE_SHOWN 160
 
 static void bs_text_rate(struct bs_buf *b, const struct bs_agg_counts *n)
@@ -153,19 +154,6 @@ static void bs_text_senders(struct bs_engine *e, struct bs_buf *b)
     bs_buf_putc(b, '\n');
 }
 
-/* The first sample kept for a category and detail, any provider. */
-static const struct bs_sample *bs_find_sample(struct bs_engine *e,
-                                              unsigned category,
-                                              uint32_t detail)
-{
-    for (size_t i = 0; i < e->samples_cap; i++) {
-        const struct bs_sample *s = &e->samples[i];
-        if (s->text && s->category == category && s->detail == detail)
-            return s;
-    }
-    return NULL;
-}
-
 static bool bs_is_failure_cell(const struct bs_agg_cell *c)
 {
     return c->key.category != BS_CAT_NONE;
@@ -185,16 +173,38 @@ static void bs_text_reason(struct bs_engine *e, struct bs_buf *b,
     bs_text_u64(b, row->n.expired, 10);
     bs_text_u64(b, row->n.deferred, 10);
     bs_buf_putc(b, '\n');
-    const struct bs_sample *s = bs_find_sample(e, row->first.category,
-                                               row->first.detail);
-    if (s) {
-        struct bs_slice t = bs_intern_str(e->texts, s->text);
-        bs_buf_printf(b, "    e.g. %.*s%s\n", (int)BS_MIN(t.len,
-                      BS_SAMPLE_SHOWN), t.ptr,
+    const struct bs_sample *s = bs_samples_find(e->samples,
+                                                row->first.category,
+                                                row->first.detail);
+    if (!s)
+        return;
+    struct bs_slice t = bs_samples_text(e->samples, s->text);
+    bs_buf_printf(b, "    e.g. %.*s%s\n", (int)BS_MIN(t.len, BS_SAMPLE_SHOWN),
+                  t.ptr, t.len > BS_SAMPLE_SHOWN ? " ..." : "");
+    struct bs_buf hint;
+    bs_buf_init(&hint);
+    bs_engine_sample_hint(e, s, false, &hint);
+    if (hint.len)
+        bs_buf_printf(b, "    fix: %s\n", hint.data);
+    bs_buf_fini(&hint);
+}
+
+/* Texts no rule explains, by normalised form: what the rules miss. */
+static void bs_text_unexplained(struct bs_engine *e, struct bs_buf *b)
+{
+    size_t n;
+    const struct bs_unexplained *u = bs_samples_unexplained(e->samples, &n);
+    if (!n)
+        return;
+    bs_buf_printf(b, "\nTexts no rule explains (%zu forms; the most "
+                  "frequent)\n", n);
+    for (size_t i = 0; i < n && i < BS_TOP_UNEXPLAINED; i++) {
+        struct bs_slice t = bs_samples_text(e->samples, u[i].sample);
+        bs_buf_printf(b, "%9llu  %-9s %.*s%s\n",
+                      (unsigned long long)u[i].count,
+                      bs_category_name(u[i].category),
+                      (int)BS_MIN(t.len, BS_SAMPLE_SHOWN), t.ptr,
                       t.len > BS_SAMPLE_SHOWN ? " ..." : "");
-        const char *hint = bs_classifier_rule_hint(e->classifier, s->rule);
-        if (*hint)
-            bs_buf_printf(b, "    fix: %s\n", hint);
     }
 }
 
@@ -245,5 +255,6 @@ void bs_report_text(struct bs_engine *e, struct bs_buf *b)
     bs_text_providers(e, b);
     bs_text_senders(e, b);
     bs_text_reasons(e, b);
+    bs_text_unexplained(e, b);
     bs_text_notes(e, b);
 }

@@ -8,7 +8,7 @@
 
 static const char *const bs_key_names[BS_KEY_KINDS] = {
     "provider", "sender_domain", "recipient_domain", "category", "detail",
-    "dsn", "day", "hour",
+    "dsn", "day", "hour", "severity",
 };
 
 const char *bs_key_name(enum bs_key_kind k)
@@ -32,7 +32,7 @@ int bs_keys_parse(const char *by, enum bs_key_kind *keys, size_t *nkeys,
         if (found < 0) {
             bs_buf_printf(err, "unknown key '%.*s' in --by (keys: provider, "
                           "sender_domain, recipient_domain, category, "
-                          "detail, dsn, day, hour)", (int)BS_MIN(n, 64), p);
+                          "detail, dsn, day, hour, severity)", (int)BS_MIN(n, 64), p);
             return -1;
         }
         for (size_t i = 0; i < *nkeys; i++) {
@@ -87,6 +87,11 @@ struct bs_slice bs_cell_key_text(struct bs_engine *e,
         return bs_slice_make(out, strlen(out));
     case BS_KEY_DAY:
         return bs_time_text(k->hour, false, out);
+    case BS_KEY_SEVERITY:
+        s = k->severity == BS_SEV_HARD   ? "hard"
+            : k->severity == BS_SEV_SOFT ? "soft"
+                                         : "";
+        return bs_slice_make(s, strlen(s));
     case BS_KEY_HOUR:
     case BS_KEY_KINDS:
         break;

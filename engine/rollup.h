@@ -2,7 +2,7 @@
  * rollup.h - the aggregate summed over a chosen list of keys
  *
  * A rollup projects every cell onto some keys (provider, sender_domain,
- * recipient_domain, category, detail, dsn, day, hour) and sums the counts
+ * recipient_domain, category, detail, dsn, day, hour, severity) and sums the counts
  * per distinct projection. Each row's key is its field texts joined by
  * NUL bytes, so sorting rows by memcmp of the key sorts them column by
  * column in byte order: the CSV order. Rows can also be ranked by volume
@@ -16,7 +16,7 @@
 enum bs_key_kind {
     BS_KEY_PROVIDER, BS_KEY_SENDER_DOMAIN, BS_KEY_RECIPIENT_DOMAIN,
     BS_KEY_CATEGORY, BS_KEY_DETAIL, BS_KEY_DSN, BS_KEY_DAY, BS_KEY_HOUR,
-    BS_KEY_KINDS
+    BS_KEY_SEVERITY, BS_KEY_KINDS
 };
 
 #define BS_ROLLUP_MAX_KEYS 8

@@ -64,7 +64,7 @@ START_TEST(test_cap_folds_keys)
 {
     struct bs_agg *a = bs_agg_new(100);
     for (uint32_t i = 1; i <= 10000; i++)
-        bs_agg_cell(a, &(struct bs_agg_key){ 1, 1, 0, i, i, 0, 0 })->sent++;
+        bs_agg_cell(a, &(struct bs_agg_key){ 1, 1, 0, i, i, 0, 0, 0 })->sent++;
     size_t n;
     bs_agg_cells(a, &n);
     ck_assert_uint_le(n, 101);
@@ -73,7 +73,7 @@ START_TEST(test_cap_folds_keys)
     totals(a, &t);
     ck_assert_uint_eq(t.sent, 10000);
     struct bs_agg_key over = { 1, 1, 0, BS_INTERN_OVERFLOW,
-                               BS_INTERN_OVERFLOW, 0, 0 };
+                               BS_INTERN_OVERFLOW, 0, 0, 0 };
     ck_assert_uint_eq(bs_agg_cell(a, &over)->sent, 10000 - 100);
     bs_agg_free(a);
 }

@@ -1,0 +1,73 @@
+/*
+ * samples.h - the example texts a report shows
+ *
+ * Two stores, both bounded:
+ *   - one sample failure text per (provider, category, detail), with the
+ *     rule that classified it and the domains it concerned, so a report
+ *     can show "e.g. ..." and a hint with the right names filled in;
+ *   - the texts no rule explains (onhold, undefined), grouped by a
+ *     normalised form in which addresses, IPs, ids and numbers are masked,
+ *     with a count and the first text of each form, so the operator sees
+ *     what the rules miss.
+ * Texts are kept up to BS_SAMPLE_MAX bytes.
+ */
+#ifndef BS_SAMPLES_H
+#define BS_SAMPLES_H
+
+#include "common.h"
+
+#define BS_SAMPLE_MAX 600
+#define BS_FORM_MAX 300
+
+struct bs_sample {
+    uint16_t provider, category;
+    uint32_t detail;      /* intern id (engine strings) */
+    uint32_t sender;      /* intern id (engine strings) */
+    uint32_t rcpt_domain; /* intern id (engine strings) */
+    int rule;
+    uint32_t text; /* id in the samples' own text table; 0: unused slot */
+};
+
+struct bs_unexplained {
+    uint32_t form;   /* text id of the normalised form */
+    uint32_t sample; /* text id of the first text of this form */
+    uint16_t category;
+    uint64_t count;
+};
+
+struct bs_samples;
+
+struct bs_samples *bs_samples_new(uint32_t max_texts, uint32_t max_forms);
+void bs_samples_free(struct bs_samples *s);
+/* Keeps text as the sample of (provider, category, detail) unless that key
+ * has one already. */
+void bs_samples_keep(struct bs_samples *s, const struct bs_sample *what,
+                     struct bs_slice text);
+/* Keeps a text (cut to BS_SAMPLE_MAX) and returns its id; 0 when the cap
+ * refused it. */
+uint32_t bs_samples_add_text(struct bs_samples *s, struct bs_slice text);
+/* Counts an unexplained text under its normalised form. */
+void bs_samples_note_unexplained(struct bs_samples *s, unsigned category,
+                                 struct bs_slice text);
+/* All sample slots (unused ones have text == 0). */
+const struct bs_sample *bs_samples_all(const struct bs_samples *s,
+                                       size_t *n);
+/* The first sample of a category and detail, any provider, or NULL. */
+const struct bs_sample *bs_samples_find(const struct bs_samples *s,
+                                        unsigned category, uint32_t detail);
+/* Unexplained forms, most frequent first (ties by form text). The array
+ * is owned by the store and valid until the next call that changes it. */
+const struct bs_unexplained *bs_samples_unexplained(struct bs_samples *s,
+                                                    size_t *n);
+/* Texts of ids above. */
+struct bs_slice bs_samples_text(const struct bs_samples *s, uint32_t id);
+/* Forms refused by the cap. */
+uint64_t bs_samples_forms_refused(const struct bs_samples *s);
+
+/* Writes the normalised form of text into out (at most cap bytes) and
+ * returns its length: "<addr>" for addresses, "<ip>" for IP addresses,
+ * "<id>" for tokens of 4+ characters with digits (except status codes),
+ * "<n>" for other numbers; runs of blanks become one space. */
+size_t bs_normalise_text(struct bs_slice text, char *out, size_t cap);
+
+#endif
