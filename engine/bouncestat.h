@@ -85,6 +85,19 @@ int bs_engine_render(struct bs_engine *e, enum bs_format format,
 /* Checks a CSV key list without rendering. 0 or -1 with a message. */
 int bs_csv_keys_check(const char *by, char *err, size_t errlen);
 
+/* What the rules make of one failure text (`bouncestat patterns --test`):
+ * "key: value" lines for rule, category, detail, severity, hint and
+ * hint.ja, rendered into a heap buffer the caller frees. provider is a
+ * provider id or NULL (decided from recipient, when given, else "other");
+ * dsn and recipient may be NULL. Returns 0, or -1 with a message. */
+int bs_engine_explain(struct bs_engine *e, const char *provider,
+                      const char *recipient, const char *dsn,
+                      const char *text, char **out, size_t *outlen,
+                      char *err, size_t errlen);
+/* Lists the rules in the order they are tried, one block per rule, into
+ * a heap buffer the caller frees. */
+void bs_engine_list_rules(struct bs_engine *e, char **out, size_t *outlen);
+
 /* Line counters: read = parsed + skipped + foreign + no_prefix + unparsed
  * + oversize always holds. */
 struct bs_line_stats {

@@ -84,6 +84,33 @@ expect_status 0 "report into head" sh -c \
 expect_status 0 "empty stdin" sh -c "'$BOUNCESTAT' < /dev/null"
 expect_grep "^Deliveries: 0 sent" "$BS_TMP/out" "empty input reports zeros"
 
+# patterns --test / --list
+expect_status 0 "patterns --test" "$BOUNCESTAT" patterns --test --dsn 5.7.26 \
+    --recipient someone@gmail.com "550-5.7.26 Unauthenticated email from \
+shop.example is not accepted due to 550-5.7.26 domain's DMARC policy. gsmtp"
+expect_grep "^provider: google$" "$BS_TMP/out" "provider from the recipient"
+expect_grep "^category: authfailure$" "$BS_TMP/out" "category of a DMARC text"
+expect_grep "^detail: dmarc$" "$BS_TMP/out" "detail of a DMARC text"
+expect_grep "^severity: hard$" "$BS_TMP/out" "severity"
+expect_grep "^hint: ." "$BS_TMP/out" "a hint"
+expect_status 0 "patterns --test with a local rule" "$BOUNCESTAT" patterns \
+    --patterns "$d/local.rules" --test --provider docomo \
+    "550 Unknown user dora@docomo.ne.jp"
+expect_grep "^rule: local-docomo-dora$" "$BS_TMP/out" "the local rule wins"
+expect_grep "^hint: Ask the customer for dora's new address.$" \
+    "$BS_TMP/out" "the local rule's hint"
+expect_status 0 "patterns --list" "$BOUNCESTAT" patterns --list
+expect_grep "^rule .*" "$BS_TMP/out" "rules are listed"
+expect_grep "^    category  authfailure$" "$BS_TMP/out" "with their category"
+expect_status 1 "patterns without --test or --list" "$BOUNCESTAT" patterns
+expect_status 1 "patterns --test without a text" "$BOUNCESTAT" patterns --test
+expect_status 1 "patterns --provider unknown" "$BOUNCESTAT" patterns \
+    --test --provider nowhere "text"
+expect_grep "unknown provider 'nowhere'" "$BS_TMP/err" "names the provider"
+expect_status 1 "patterns with a bad rule file" "$BOUNCESTAT" patterns \
+    --patterns "$d/bad.rules" --list
+expect_grep "bad.rules:5:" "$BS_TMP/err" "FILE:LINE"
+
 # --year carries across files: a log rotated over New Year.
 printf '%s\n' \
  'Dec 31 23:59:58 mx postfix/qmgr[1]: NY0001: from=<a@b.example>, size=1, nrcpt=1 (queue active)' \

@@ -280,6 +280,48 @@ START_TEST(test_regex_budget)
 }
 END_TEST
 
+START_TEST(test_hint_placeholders)
+{
+    struct fixture f = load();
+    struct bs_buf err, out;
+    bs_buf_init(&err);
+    bs_buf_init(&out);
+    ck_assert_int_eq(load_text(&f, "rule local-spf\n"
+        "    category authfailure\n"
+        "    text SPF \\[(?<spf_domain>[^\\]]+)\\] with ip: "
+        "\\[(?<ip>[^\\]]+)\\]|no ip here\n"
+        "    hint Add {ip|the sending IP} to the SPF of {spf_domain}; "
+        "sender {sender_domain}, to {provider}; {nothing}\n"
+        "    hint.ja {sender_domain} の SPF に {ip|送信サーバ} を追加\n",
+        &err), 0);
+    struct bs_slice text = BS_SLICE_LIT("550-5.7.26 SPF [shop.example] with "
+                                        "ip: [203.0.113.5] = did not pass");
+    struct bs_classification r;
+    bs_classify(f.c, 0, BS_SLICE_LIT(""), text, &r);
+    ck_assert_str_eq(bs_classifier_rule_id(f.c, r.rule), "local-spf");
+    struct bs_hint_fields fields = { "mail.shop.example", "gmail.com",
+                                     "google" };
+    bs_classifier_render_hint(f.c, r.rule, false, text, &fields, &out);
+    ck_assert_str_eq(out.data, "Add 203.0.113.5 to the SPF of shop.example; "
+                               "sender mail.shop.example, to google; "
+                               "(unknown nothing)");
+    bs_buf_reset(&out);
+    bs_classifier_render_hint(f.c, r.rule, true, text, &fields, &out);
+    ck_assert_str_eq(out.data, "mail.shop.example の SPF に 203.0.113.5 を"
+                               "追加");
+    /* The other branch matched: no ip group, so the fallback. */
+    bs_buf_reset(&out);
+    bs_classifier_render_hint(f.c, r.rule, false,
+                              BS_SLICE_LIT("no ip here"), NULL, &out);
+    ck_assert_str_eq(out.data, "Add the sending IP to the SPF of (unknown "
+                               "spf_domain); sender (unknown sender_domain), "
+                               "to (unknown provider); (unknown nothing)");
+    bs_buf_fini(&out);
+    bs_buf_fini(&err);
+    unload(&f);
+}
+END_TEST
+
 START_TEST(test_category_names)
 {
     ck_assert_int_eq(bs_category_find(BS_SLICE_LIT("authfailure")),
@@ -303,6 +345,7 @@ static Suite *classify_suite(void)
     tcase_add_test(tc, test_rule_file_errors);
     tcase_add_test(tc, test_rule_override_and_precedence);
     tcase_add_test(tc, test_regex_budget);
+    tcase_add_test(tc, test_hint_placeholders);
     tcase_add_test(tc, test_category_names);
     suite_add_tcase(s, tc);
     return s;

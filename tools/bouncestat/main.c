@@ -7,7 +7,9 @@
  * written completely.
  */
 #include "bouncestat.h"
+#include "cmd_patterns.h"
 #include "options.h"
+#include "patterns_file.h"
 #include "read_input.h"
 
 #include <errno.h>
@@ -24,54 +26,11 @@ static void bs_write_unparsed(void *ctx, const char *line, size_t len)
     fputc('\n', f);
 }
 
-/* Reads a whole --patterns file (small, by nature) into a heap buffer. */
-static char *bs_slurp(const char *path, size_t *len, char *err,
-                      size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap && cap < (64u << 20)) {
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = bigger;
-            cap *= 2;
-        } else if (n == cap) {
-            break;
-        }
-    }
-    fclose(f);
-    if (!buf)
-        snprintf(err, errlen, "%s: out of memory", path);
-    *len = n;
-    return buf;
-}
-
 static int bs_load_patterns(struct bs_engine *e, const struct bs_options *o)
 {
-    char err[1024];
-    for (int i = 0; i < o->npatterns; i++) {
-        size_t len;
-        char *text = bs_slurp(o->patterns[i], &len, err, sizeof err);
-        if (!text ||
-            bs_engine_add_rules(e, o->patterns[i], text, len, err,
-                                sizeof err) < 0) {
-            fprintf(stderr, "bouncestat: %s\n", err);
-            free(text);
+    for (int i = 0; i < o->npatterns; i++)
+        if (bs_patterns_file_load(e, o->patterns[i]) < 0)
             return -1;
-        }
-        free(text);
-    }
     return 0;
 }
 
@@ -168,6 +127,8 @@ static int bs_run(const struct bs_options *o)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "patterns") == 0)
+        return bs_cmd_patterns(argc - 1, argv + 1);
     struct bs_options o;
     char err[512] = "";
     switch (bs_options_parse(argc, argv, &o, err, sizeof err)) {
