@@ -37,7 +37,9 @@ median_seconds() {
     i=0
     while [ $i -lt "$runs" ]; do
         s=$(date +%s.%N)
-        sh -c "$1" >/dev/null 2>&1
+        # Not >/dev/null: GNU grep stops at the first match when its output
+        # is /dev/null.
+        sh -c "$1" >"$dir/out" 2>&1
         e=$(date +%s.%N)
         echo "$s $e" | awk '{ printf "%.4f\n", $2 - $1 }'
         i=$((i + 1))
@@ -45,7 +47,7 @@ median_seconds() {
 }
 
 peak_rss_kb() {
-    /usr/bin/time -v sh -c "exec $1 >/dev/null" 2>&1 |
+    /usr/bin/time -v sh -c "exec $1 >'$dir/out'" 2>&1 |
         awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }'
 }
 
