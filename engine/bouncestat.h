@@ -82,6 +82,13 @@ void bs_engine_finish(struct bs_engine *e);
 int bs_engine_render(struct bs_engine *e, enum bs_format format,
                      const char *by, char **out, size_t *outlen, char *err,
                      size_t errlen);
+/* A compact summary for a live view, refreshed while input goes on:
+ * as text (no line longer than width columns, at most height lines;
+ * 0 means no limit) or as one JSON object on one line ending in '\n'.
+ * Heap buffer; the caller frees it. Does not change the engine. */
+void bs_engine_render_live(struct bs_engine *e, int json, int width,
+                           int height, char **out, size_t *outlen);
+
 /* Checks a CSV key list without rendering. 0 or -1 with a message. */
 int bs_csv_keys_check(const char *by, char *err, size_t errlen);
 

@@ -386,6 +386,33 @@ START_TEST(test_bad_by_keys)
 }
 END_TEST
 
+START_TEST(test_live_summary)
+{
+    struct bs_engine *e = engine_new(2026);
+    bs_engine_begin_input(e, "live", REF_TIME);
+    bs_engine_feed(e, defer_then_outcomes, strlen(defer_then_outcomes));
+    bs_engine_feed(e, unknown_and_pending, strlen(unknown_and_pending));
+    char *out;
+    size_t len;
+    bs_engine_render_live(e, 0, 40, 4, &out, &len);
+    int lines = 0;
+    for (char *p = out, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+        ck_assert_int_le(nl - p, 40);
+        lines++;
+    }
+    ck_assert_int_eq(lines, 4);
+    free(out);
+    bs_engine_render_live(e, 1, 0, 0, &out, &len);
+    ck_assert_ptr_null(strchr(out, '\n') + 1 == out + len ? NULL : out);
+    ck_assert(strstr(out, "\"totals\":{\"sent\":1,\"bounced\":1,"
+                          "\"expired\":2,\"deferred\":5,") != NULL);
+    ck_assert(strstr(out, "\"pending\":1}") != NULL);
+    ck_assert(strstr(out, "\"log_time\":\"2026-11-27T15:00:00Z\"") != NULL);
+    free(out);
+    bs_engine_free(e);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -401,6 +428,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_bad_by_keys);
     tcase_add_test(tc, test_content_filter_handoff);
     tcase_add_test(tc, test_json_invalid_utf8);
+    tcase_add_test(tc, test_live_summary);
     suite_add_tcase(s, tc);
     return s;
 }
