@@ -101,22 +101,48 @@ static int bs_time_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Removes every message the predicate selects, handing it to fn first.
+ * Backward-shift deletion may move a later entry into the freed slot, so
+ * the same slot is looked at again. */
+static size_t bs_correlator_remove_if(struct bs_correlator *c,
+                                      bool (*pred)(const struct bs_message *,
+                                                   const void *),
+                                      const void *pred_ctx,
+                                      bs_message_fn *fn, void *ctx)
+{
+    size_t removed = 0;
+    for (size_t i = 0; i < c->nslots;) {
+        struct bs_message *m = &c->slots[i];
+        if (m->qid_len && pred(m, pred_ctx)) {
+            if (fn)
+                fn(ctx, m);
+            bs_correlator_remove(c, m);
+            removed++;
+            continue;
+        }
+        i++;
+    }
+    return removed;
+}
+
+static bool bs_is_older(const struct bs_message *m, const void *cutoff)
+{
+    return m->last_time <= *(const int64_t *)cutoff;
+}
+
+static bool bs_has_prefix(const struct bs_message *m, const void *prefix)
+{
+    const struct bs_slice *p = prefix;
+    return m->qid_len >= p->len && memcmp(m->qid, p->ptr, p->len) == 0;
+}
+
 /* Evicts every message whose last_time is <= cutoff. */
 static void bs_correlator_evict_until(struct bs_correlator *c,
                                       int64_t cutoff,
                                       bs_message_fn *evict_fn, void *ctx)
 {
-    for (size_t i = 0; i < c->nslots;) {
-        struct bs_message *m = &c->slots[i];
-        if (m->qid_len && m->last_time <= cutoff) {
-            if (evict_fn)
-                evict_fn(ctx, m);
-            c->evicted++;
-            bs_correlator_remove(c, m);
-            continue; /* the slot may hold a shifted entry now */
-        }
-        i++;
-    }
+    c->evicted += bs_correlator_remove_if(c, bs_is_older, &cutoff, evict_fn,
+                                          ctx);
 }
 
 /* At the cap: evict the oldest eighth (by last log time). */
@@ -159,6 +185,13 @@ struct bs_message *bs_correlator_upsert(struct bs_correlator *c,
     m->last_time = now;
     c->count++;
     return m;
+}
+
+void bs_correlator_remove_prefixed(struct bs_correlator *c,
+                                   struct bs_slice prefix, bs_message_fn *fn,
+                                   void *ctx)
+{
+    bs_correlator_remove_if(c, bs_has_prefix, &prefix, fn, ctx);
 }
 
 void bs_correlator_sweep(struct bs_correlator *c, int64_t now,

@@ -39,6 +39,11 @@ struct bs_message {
     int64_t last_time;
     uint32_t npending, pending_cap;
     struct bs_pending *pending;
+    /* Used by tables of deliveries (qmail's delivery numbers): the
+     * message number, and the recipient. */
+    uint64_t link;
+    uint64_t rcpt_hash;
+    uint32_t rcpt_domain;
 };
 
 typedef void bs_message_fn(void *ctx, struct bs_message *m);
@@ -61,6 +66,11 @@ void bs_correlator_remove(struct bs_correlator *c, struct bs_message *m);
 /* Evicts messages idle for longer than ttl before now. */
 void bs_correlator_sweep(struct bs_correlator *c, int64_t now,
                          bs_message_fn *evict_fn, void *ctx);
+/* Removes every message whose id starts with prefix, handing each to fn
+ * first. */
+void bs_correlator_remove_prefixed(struct bs_correlator *c,
+                                   struct bs_slice prefix, bs_message_fn *fn,
+                                   void *ctx);
 /* Calls fn for every tracked message (order unspecified). */
 void bs_correlator_foreach(struct bs_correlator *c, bs_message_fn *fn,
                            void *ctx);

@@ -70,6 +70,8 @@ struct bs_engine *bs_engine_new(const struct bs_engine_options *o,
     e->providers = bs_provider_table_new();
     e->classifier = bs_classifier_new();
     e->correlator = bs_correlator_new(o->max_messages, o->message_ttl);
+    e->deliveries = bs_correlator_new(o->max_messages / 8 + 16,
+                                      o->message_ttl);
     e->strings = bs_intern_new(o->max_strings);
     e->samples = bs_samples_new(o->max_strings / 10 + 100, 10000);
     e->agg = bs_agg_new(o->max_cells);
@@ -77,6 +79,7 @@ struct bs_engine *bs_engine_new(const struct bs_engine_options *o,
     e->id_unknown_sender = bs_intern(e->strings, "?", 1);
     e->id_empty = bs_intern(e->strings, "", 0);
     e->id_no_domain = bs_intern(e->strings, "(no domain)", 11);
+    e->id_unknown_rcpt = bs_intern(e->strings, "(unknown)", 9);
     e->first_time = INT64_MAX;
     e->last_time = INT64_MIN;
     bs_syslog_year_init(&e->year, o->year, 0);
@@ -101,6 +104,7 @@ void bs_engine_free(struct bs_engine *e)
     bs_provider_table_free(e->providers);
     bs_classifier_free(e->classifier);
     bs_correlator_free(e->correlator);
+    bs_correlator_free(e->deliveries);
     bs_intern_free(e->strings);
     bs_samples_free(e->samples);
     bs_agg_free(e->agg);
@@ -120,230 +124,6 @@ int bs_engine_add_rules(struct bs_engine *e, const char *source,
     return rc;
 }
 
-/* The lower-cased domain of an address (after the last '@'). */
-static uint32_t bs_engine_domain_id(struct bs_engine *e, struct bs_slice a)
-{
-    const char *at = NULL;
-    for (size_t i = a.len; i > 0; i--) {
-        if (a.ptr[i - 1] == '@') {
-            at = a.ptr + i - 1;
-            break;
-        }
-    }
-    if (!at || at + 1 == a.ptr + a.len)
-        return e->id_no_domain;
-    size_t n = (size_t)(a.ptr + a.len - at - 1);
-    while (n > 1 && at[n] == '.')
-        n--; /* trailing dot */
-    return bs_intern_lower(e->strings, at + 1, n);
-}
-
-/* The cell of one delivery: time bucket, provider and domains; the caller
- * adds the failure reason. */
-static struct bs_agg_key bs_engine_key(int64_t time, unsigned provider,
-                                       uint32_t sender, uint32_t rcpt,
-                                       uint32_t empty)
-{
-    int64_t hour = time >= 0 ? time / 3600 : (time - 3599) / 3600;
-    struct bs_agg_key k;
-    memset(&k, 0, sizeof k);
-    k.hour = (int32_t)hour;
-    k.provider = (uint16_t)provider;
-    k.sender = sender;
-    k.rcpt_domain = rcpt;
-    k.detail = empty;
-    return k;
-}
-
-static void bs_engine_keep_sample(struct bs_engine *e,
-                                  const struct bs_agg_key *k, int rule,
-                                  struct bs_slice text)
-{
-    struct bs_sample what = { k->provider, k->category, k->detail,
-                              k->sender, k->rcpt_domain, rule, 0 };
-    bs_samples_keep(e->samples, &what, text);
-}
-
-static void bs_engine_count_expired(struct bs_engine *e,
-                                    const struct bs_message *m,
-                                    const struct bs_pending *p, int64_t t)
-{
-    uint32_t sender = m->sender_known ? m->sender : e->id_unknown_sender;
-    if (!m->sender_known)
-        e->out.deliveries_unknown_sender++;
-    struct bs_agg_key k = bs_engine_key(t, p->provider, sender,
-                                        p->rcpt_domain, e->id_empty);
-    /* The detail of an expiry is the reason of the last deferral. */
-    const char *why = bs_category_name(p->category);
-    k.category = BS_CAT_EXPIRED;
-    k.detail = bs_intern(e->strings, why, strlen(why));
-    k.dsn = p->dsn;
-    k.severity = BS_SEV_SOFT;
-    bs_agg_cell(e->agg, &k)->expired++;
-    bs_engine_keep_sample(e, &k, p->rule,
-                          bs_samples_text(e->samples, p->sample));
-}
-
-static struct bs_message *bs_engine_message(struct bs_engine *e,
-                                            const struct bs_event *ev);
-
-static void bs_engine_on_evict(void *ctx, struct bs_message *m)
-{
-    struct bs_engine *e = ctx;
-    e->out.pending_evicted += m->npending;
-}
-
-static void bs_engine_set_sender(struct bs_engine *e, struct bs_message *m,
-                                 const struct bs_event *ev)
-{
-    m->sender = ev->sender_is_null ? e->id_null_sender
-                                   : bs_engine_domain_id(e, ev->sender);
-    m->sender_known = true;
-}
-
-/* A message passed to a content filter on this host (amavis, spamassassin
- * on 127.0.0.1:10024) and queued again there: the recipient's real delivery
- * comes later under the new queue id, so this one is not counted. */
-static bool bs_is_content_filter_handoff(const struct bs_event *ev)
-{
-    struct bs_slice ip = ev->relay_ip;
-    bool loopback = BS_SLICE_STARTS(ip, "127.") || BS_SLICE_EQ(ip, "::1");
-    return ev->status == BS_ST_SENT && loopback &&
-           bs_memmem(ev->text.ptr, ev->text.len, "queued as", 9) != NULL;
-}
-
-/* Classifies a failure into the key; keeps its sample and, when no rule
- * explains it, its normalised form. */
-static int bs_engine_classify(struct bs_engine *e, const struct bs_event *ev,
-                              struct bs_agg_key *k)
-{
-    struct bs_classification cls;
-    bs_classify(e->classifier, k->provider, ev->dsn, ev->text, &cls);
-    k->category = (uint16_t)cls.category;
-    k->detail = bs_intern(e->strings, cls.detail, strlen(cls.detail));
-    k->severity = cls.hard ? BS_SEV_HARD : BS_SEV_SOFT;
-    bs_engine_keep_sample(e, k, cls.rule, ev->text);
-    if (cls.rule < 0)
-        bs_samples_note_unexplained(e->samples, cls.category, ev->text);
-    return cls.rule;
-}
-
-static void bs_engine_remember_deferral(struct bs_engine *e,
-                                        struct bs_message *m,
-                                        struct bs_pending *p, uint64_t rh,
-                                        const struct bs_agg_key *k, int rule,
-                                        struct bs_slice text)
-{
-    if (!p)
-        p = bs_message_add_pending(m, rh);
-    *p = (struct bs_pending){ rh, k->rcpt_domain, k->detail, k->provider,
-                              k->category, k->dsn,
-                              bs_samples_add_text(e->samples, text), rule };
-}
-
-static void bs_engine_delivery(struct bs_engine *e, const struct bs_event *ev)
-{
-    if (ev->status == BS_ST_PROBE) {
-        e->out.probes++;
-        return;
-    }
-    struct bs_message *m = bs_engine_message(e, ev);
-    if (!m)
-        return;
-    uint64_t rh = bs_hash_lower(ev->recipient.ptr, ev->recipient.len);
-    struct bs_pending *p = bs_message_find_pending(m, rh);
-    if (bs_is_content_filter_handoff(ev)) {
-        e->out.handoffs++;
-        if (p)
-            bs_message_drop_pending(m, p);
-        return;
-    }
-    uint32_t rcpt = bs_engine_domain_id(e, ev->recipient);
-    unsigned provider = bs_provider_lookup(
-        e->providers, bs_intern_str(e->strings, rcpt), ev->relay_host);
-    struct bs_agg_key k = bs_engine_key(
-        ev->time, provider, m->sender_known ? m->sender : e->id_unknown_sender,
-        rcpt, e->id_empty);
-    k.dsn = bs_dsn_pack(ev->dsn);
-    if (ev->status == BS_ST_SENT) {
-        bs_agg_cell(e->agg, &k)->sent++;
-    } else {
-        int rule = bs_engine_classify(e, ev, &k);
-        if (ev->status == BS_ST_DEFERRED) {
-            bs_agg_cell(e->agg, &k)->deferred++;
-            bs_engine_remember_deferral(e, m, p, rh, &k, rule, ev->text);
-            return;
-        }
-        bs_agg_cell(e->agg, &k)->bounced++;
-    }
-    if (!m->sender_known)
-        e->out.deliveries_unknown_sender++;
-    if (p)
-        bs_message_drop_pending(m, p);
-}
-
-static void bs_engine_expired(struct bs_engine *e, const struct bs_event *ev)
-{
-    struct bs_message *m = bs_engine_message(e, ev);
-    if (!m)
-        return;
-    if (!m->sender_known)
-        bs_engine_set_sender(e, m, ev);
-    if (m->npending == 0)
-        e->out.expired_no_rcpt++;
-    for (uint32_t i = 0; i < m->npending; i++)
-        bs_engine_count_expired(e, m, &m->pending[i], ev->time);
-    m->npending = 0;
-}
-
-/* The message an event belongs to, created when the log has not named
- * it before (its sender then stays unknown). */
-static struct bs_message *bs_engine_message(struct bs_engine *e,
-                                            const struct bs_event *ev)
-{
-    return bs_correlator_upsert(e->correlator, ev->queue_id, ev->time,
-                                bs_engine_on_evict, e);
-}
-
-static void bs_engine_forget(struct bs_engine *e, const struct bs_event *ev,
-                             uint64_t *pending_counter)
-{
-    struct bs_message *m = bs_correlator_find(e->correlator, ev->queue_id);
-    if (!m)
-        return;
-    *pending_counter += m->npending;
-    bs_correlator_remove(e->correlator, m);
-}
-
-static void bs_engine_event(struct bs_engine *e, const struct bs_event *ev)
-{
-    struct bs_message *m;
-    switch (ev->kind) {
-    case BS_EV_MESSAGE_SENDER:
-        m = bs_engine_message(e, ev);
-        if (m)
-            bs_engine_set_sender(e, m, ev);
-        break;
-    case BS_EV_DELIVERY:
-        bs_engine_delivery(e, ev);
-        break;
-    case BS_EV_MESSAGE_EXPIRED:
-        bs_engine_expired(e, ev);
-        break;
-    case BS_EV_MESSAGE_DONE:
-        bs_engine_forget(e, ev, &e->out.pending_dropped);
-        break;
-    case BS_EV_MESSAGE_DELETED:
-        bs_engine_forget(e, ev, &e->out.pending_deleted);
-        break;
-    case BS_EV_NOTIFICATION:
-        e->out.notifications++;
-        break;
-    case BS_EV_NONE:
-        break;
-    }
-}
-
 static void bs_engine_note_time(struct bs_engine *e, int64_t t)
 {
     if (t < e->first_time)
@@ -352,7 +132,7 @@ static void bs_engine_note_time(struct bs_engine *e, int64_t t)
         e->last_time = t;
     if (++e->lines_since_sweep >= BS_SWEEP_EVERY) {
         e->lines_since_sweep = 0;
-        bs_correlator_sweep(e->correlator, e->last_time, bs_engine_on_evict,
+        bs_correlator_sweep(e->correlator, e->last_time, bs_track_on_evict,
                             e);
     }
 }
@@ -371,7 +151,8 @@ static void bs_engine_line(void *ctx, const char *line, size_t len,
         e->stats.no_prefix++;
         return;
     }
-    const struct bs_parser_ops *parser = bs_parser_for_program(rec.program);
+    const struct bs_parser_ops *parser =
+        rec.bare ? bs_parser_for_bare() : bs_parser_for_program(rec.program);
     if (!parser) {
         e->stats.foreign++;
         return;

@@ -12,6 +12,7 @@
 #include "classify.h"
 #include "correlate.h"
 #include "decode.h"
+#include "event.h"
 #include "intern.h"
 #include "lines.h"
 #include "provider.h"
@@ -21,6 +22,8 @@ struct bs_outcome_stats {
     uint64_t deliveries_unknown_sender; /* final outcomes, sender "?" */
     uint64_t probes;           /* address verification results */
     uint64_t handoffs;         /* sent to a local content filter */
+    uint64_t qmail_unstarted;  /* qmail results without "starting" line */
+    uint64_t mta_restarts;     /* qmail-send "status: exiting" */
     uint64_t notifications;    /* bounce/delay notices generated */
     uint64_t expired_no_rcpt;  /* expiries with no deferred rcpt seen */
     uint64_t pending_dropped;  /* pending rcpts when qmgr removed */
@@ -38,10 +41,13 @@ struct bs_engine {
     struct bs_provider_table *providers;
     struct bs_classifier *classifier;
     struct bs_correlator *correlator;
+    struct bs_correlator *deliveries; /* qmail delivery numbers */
     struct bs_intern *strings; /* domains, details */
     struct bs_samples *samples;
     struct bs_agg *agg;
-    uint32_t id_null_sender, id_unknown_sender, id_empty, id_no_domain;
+    uint32_t id_null_sender, id_unknown_sender, id_empty, id_no_domain,
+        id_unknown_rcpt;
+    char decoded[BS_CLASSIFY_TEXT_MAX]; /* a qmail text, decoded */
     struct bs_line_stats stats;
     struct bs_outcome_stats out;
     int64_t first_time, last_time;
@@ -50,6 +56,11 @@ struct bs_engine {
     char input_error[512];
     bool input_failed;
 };
+
+/* Counts one event (track.c). */
+void bs_engine_event(struct bs_engine *e, const struct bs_event *ev);
+/* Counts the pending recipients of a message dropped by a table cap. */
+void bs_track_on_evict(void *ctx, struct bs_message *m);
 
 /* Appends the hint of a sample's rule with the sample's domains and text
  * filled in (engine.c). */

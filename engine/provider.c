@@ -11,9 +11,24 @@
 
 #include "intern.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 
 #define BS_NAME_MAX 255
+#define BS_SIGNATURE_MAX 64
+
+/* An IPv4 network is stored IPv4-mapped (::ffff:a.b.c.d), prefix + 96. */
+struct bs_network {
+    unsigned char addr[16];
+    unsigned bits;
+    unsigned provider;
+};
+
+struct bs_signature {
+    char text[BS_SIGNATURE_MAX + 1]; /* lower case */
+    size_t len;
+    unsigned provider;
+};
 
 struct bs_provider_table {
     char *names[BS_PROVIDER_MAX];
@@ -21,6 +36,10 @@ struct bs_provider_table {
     struct bs_intern *keys;
     unsigned char *provider_of; /* by key id */
     uint32_t provider_of_cap;
+    struct bs_network *networks;
+    size_t nnetworks;
+    struct bs_signature *signatures;
+    size_t nsignatures;
 };
 
 struct bs_provider_table *bs_provider_table_new(void)
@@ -40,6 +59,8 @@ void bs_provider_table_free(struct bs_provider_table *t)
         free(t->names[i]);
     bs_intern_free(t->keys);
     free(t->provider_of);
+    free(t->networks);
+    free(t->signatures);
     free(t);
 }
 
@@ -136,6 +157,87 @@ static bool bs_provider_rule_key(struct bs_slice kind, struct bs_slice pat,
     return true;
 }
 
+/* "142.250.0.0/15" or "2001:4860:4000::/36" into a network. */
+static bool bs_network_parse(struct bs_slice w, struct bs_network *net)
+{
+    char buf[64];
+    const char *slash = memchr(w.ptr, '/', w.len);
+    if (!slash || (size_t)(slash - w.ptr) >= sizeof buf)
+        return false;
+    memcpy(buf, w.ptr, (size_t)(slash - w.ptr));
+    buf[slash - w.ptr] = '\0';
+    unsigned bits = 0, digits = 0;
+    for (const char *q = slash + 1; q < w.ptr + w.len; q++, digits++) {
+        if (!bs_is_digit(*q) || digits == 3)
+            return false;
+        bits = bits * 10 + (unsigned)(*q - '0');
+    }
+    memset(net->addr, 0, sizeof net->addr);
+    if (inet_pton(AF_INET, buf, net->addr + 12) == 1) {
+        net->addr[10] = net->addr[11] = 0xff;
+        bits += 96;
+    } else if (inet_pton(AF_INET6, buf, net->addr) != 1) {
+        return false;
+    }
+    net->bits = bits;
+    return digits > 0 && bits <= 128;
+}
+
+static bool bs_provider_add_special(struct bs_provider_table *t,
+                                    struct bs_slice kind, struct bs_slice w,
+                                    unsigned provider)
+{
+    if (BS_SLICE_EQ(kind, "network")) {
+        struct bs_network net;
+        if (!bs_network_parse(w, &net))
+            return false;
+        net.provider = provider;
+        t->networks = bs_xreallocarray(t->networks, t->nnetworks + 1,
+                                       sizeof *t->networks);
+        t->networks[t->nnetworks++] = net;
+        return true;
+    }
+    if (!BS_SLICE_EQ(kind, "signature") || w.len > BS_SIGNATURE_MAX)
+        return false;
+    struct bs_signature sig = { .len = w.len, .provider = provider };
+    for (size_t i = 0; i < w.len; i++)
+        sig.text[i] = bs_ascii_lower(w.ptr[i]);
+    t->signatures = bs_xreallocarray(t->signatures, t->nsignatures + 1,
+                                     sizeof *t->signatures);
+    t->signatures[t->nsignatures++] = sig;
+    return true;
+}
+
+/* One "PROVIDER KIND PATTERN" line; false when it is malformed. */
+static bool bs_provider_rule(struct bs_provider_table *t,
+                             const struct bs_slice w[3], struct bs_buf *err,
+                             const char *source, unsigned lineno)
+{
+    bool id_ok = w[0].len > 0;
+    for (size_t i = 0; id_ok && i < w[0].len; i++)
+        id_ok = bs_is_provider_id_char(w[0].ptr[i]);
+    int idx = id_ok ? bs_provider_index(t, w[0]) : -1;
+    if (id_ok && idx < 0) {
+        bs_buf_printf(err, "%s:%u: more than %d providers\n", source, lineno,
+                      BS_PROVIDER_MAX);
+        return false;
+    }
+    char key[BS_NAME_MAX + 2];
+    size_t keylen;
+    bool ok = false;
+    if (idx >= 0 && bs_provider_rule_key(w[1], w[2], key, &keylen)) {
+        bs_provider_set(t, key, keylen, (unsigned)idx);
+        ok = true;
+    } else if (idx >= 0) {
+        ok = bs_provider_add_special(t, w[1], w[2], (unsigned)idx);
+    }
+    if (!ok)
+        bs_buf_printf(err, "%s:%u: expected 'PROVIDER domain|relay|network|"
+                      "signature PATTERN' (provider ids are [a-z0-9_])\n",
+                      source, lineno);
+    return ok;
+}
+
 int bs_provider_table_load(struct bs_provider_table *t, const char *source,
                            const char *text, size_t len, struct bs_buf *err)
 {
@@ -148,24 +250,13 @@ int bs_provider_table_load(struct bs_provider_table *t, const char *source,
         p = nl ? nl + 1 : end;
         if (n == 0)
             continue;
-        char key[BS_NAME_MAX + 2];
-        size_t keylen;
-        bool id_ok = n == 3 && w[0].len > 0;
-        for (size_t i = 0; id_ok && i < w[0].len; i++)
-            id_ok = bs_is_provider_id_char(w[0].ptr[i]);
-        if (!id_ok || !bs_provider_rule_key(w[1], w[2], key, &keylen)) {
-            bs_buf_printf(err, "%s:%u: expected 'PROVIDER domain|relay "
-                          "PATTERN' (provider ids are [a-z0-9_])\n",
+        if (n != 3) {
+            bs_buf_printf(err, "%s:%u: expected 'PROVIDER KIND PATTERN'\n",
                           source, lineno);
             return -1;
         }
-        int idx = bs_provider_index(t, w[0]);
-        if (idx < 0) {
-            bs_buf_printf(err, "%s:%u: more than %d providers\n", source,
-                          lineno, BS_PROVIDER_MAX);
+        if (!bs_provider_rule(t, w, err, source, lineno))
             return -1;
-        }
-        bs_provider_set(t, key, keylen, (unsigned)idx);
     }
     return 0;
 }
@@ -217,5 +308,72 @@ unsigned bs_provider_lookup(const struct bs_provider_table *t,
     int r = bs_provider_match(t, recipient_domain, true);
     if (r < 0)
         r = bs_provider_match(t, relay_host, false);
+    return r < 0 ? BS_PROVIDER_OTHER : (unsigned)r;
+}
+
+static int bs_provider_by_network(const struct bs_provider_table *t,
+                                  struct bs_slice ip)
+{
+    char buf[64];
+    unsigned char a[16];
+    if (!ip.len || ip.len >= sizeof buf || !t->nnetworks)
+        return -1;
+    memcpy(buf, ip.ptr, ip.len);
+    buf[ip.len] = '\0';
+    memset(a, 0, sizeof a);
+    if (inet_pton(AF_INET, buf, a + 12) == 1)
+        a[10] = a[11] = 0xff;
+    else if (inet_pton(AF_INET6, buf, a) != 1)
+        return -1;
+    int best = -1;
+    unsigned best_bits = 0;
+    for (size_t i = 0; i < t->nnetworks; i++) {
+        const struct bs_network *n = &t->networks[i];
+        unsigned full = n->bits / 8, rest = n->bits % 8;
+        if (memcmp(a, n->addr, full) != 0)
+            continue;
+        if (rest && ((a[full] ^ n->addr[full]) & (0xff << (8 - rest))))
+            continue;
+        if (best < 0 || n->bits > best_bits) {
+            best = (int)n->provider;
+            best_bits = n->bits;
+        }
+    }
+    return best;
+}
+
+static bool bs_contains_nocase(struct bs_slice hay, const char *lower,
+                               size_t n)
+{
+    for (size_t i = 0; i + n <= hay.len; i++) {
+        size_t j = 0;
+        while (j < n && bs_ascii_lower(hay.ptr[i + j]) == lower[j])
+            j++;
+        if (j == n)
+            return true;
+    }
+    return false;
+}
+
+static int bs_provider_by_signature(const struct bs_provider_table *t,
+                                    struct bs_slice text)
+{
+    for (size_t i = 0; i < t->nsignatures; i++)
+        if (bs_contains_nocase(text, t->signatures[i].text,
+                               t->signatures[i].len))
+            return (int)t->signatures[i].provider;
+    return -1;
+}
+
+unsigned bs_provider_decide(const struct bs_provider_table *t,
+                            const struct bs_provider_evidence *ev)
+{
+    int r = bs_provider_match(t, ev->recipient_domain, true);
+    if (r < 0)
+        r = bs_provider_match(t, ev->relay_host, false);
+    if (r < 0)
+        r = bs_provider_by_network(t, ev->relay_ip);
+    if (r < 0)
+        r = bs_provider_by_signature(t, ev->text);
     return r < 0 ? BS_PROVIDER_OTHER : (unsigned)r;
 }

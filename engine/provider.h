@@ -1,7 +1,8 @@
 /*
  * provider.h - recipient domain and relay host to a provider id
  *
- * The rules are data (patterns/providers.txt, format described there),
+ * The rules are data (patterns/providers.txt, format described there:
+ * domain, relay, network and signature rules),
  * parsed once by bs_provider_table_load(). Provider index 0 is always
  * "other". Lookups are case-insensitive, allocation-free and cost a few
  * hash probes per label of the name.
@@ -27,6 +28,18 @@ int bs_provider_table_load(struct bs_provider_table *t, const char *source,
 unsigned bs_provider_lookup(const struct bs_provider_table *t,
                             struct bs_slice recipient_domain,
                             struct bs_slice relay_host);
+
+/* What a log says about where a delivery went; any part may be empty. */
+struct bs_provider_evidence {
+    struct bs_slice recipient_domain;
+    struct bs_slice relay_host; /* Postfix names the MX host */
+    struct bs_slice relay_ip;   /* qmail names only the IP */
+    struct bs_slice text;       /* the response ("... gsmtp") */
+};
+/* The full decision: recipient domain, relay host, then the network the
+ * relay IP lies in (longest prefix), then a signature in the response. */
+unsigned bs_provider_decide(const struct bs_provider_table *t,
+                            const struct bs_provider_evidence *ev);
 /* The index of a provider id ("google"), or -1. */
 int bs_provider_find(const struct bs_provider_table *t, struct bs_slice id);
 const char *bs_provider_name(const struct bs_provider_table *t, unsigned i);

@@ -27,13 +27,18 @@ struct bs_parser_ops {
     const char *name;
     /* Does this syslog program name belong to this MTA? */
     bool (*claims)(struct bs_slice program);
+    /* Are bare (multilog) records, which have no program, offered? */
+    bool claims_bare;
     enum bs_parse_result (*parse)(const struct bs_syslog_record *rec,
                                   struct bs_event *ev);
 };
 
 extern const struct bs_parser_ops bs_postfix_parser;
+extern const struct bs_parser_ops bs_qmail_parser;
 
 /* The parser that claims the program, or NULL for foreign lines. */
 const struct bs_parser_ops *bs_parser_for_program(struct bs_slice program);
+/* The parser for bare (multilog) records, or NULL. */
+const struct bs_parser_ops *bs_parser_for_bare(void);
 
 #endif

@@ -258,6 +258,7 @@ static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
     struct bs_pf_cursor c = { rec->message.ptr,
                               rec->message.ptr + rec->message.len };
     memset(ev, 0, sizeof *ev);
+    ev->mta = BS_MTA_POSTFIX;
     ev->time = rec->time;
     if (!bs_pf_queue_id(&c, &ev->queue_id))
         return BS_PARSE_SKIPPED;

@@ -7,12 +7,21 @@
 
 static const struct bs_parser_ops *const bs_parsers[] = {
     &bs_postfix_parser,
+    &bs_qmail_parser,
 };
 
 const struct bs_parser_ops *bs_parser_for_program(struct bs_slice program)
 {
     for (size_t i = 0; i < BS_ARRAY_LEN(bs_parsers); i++)
         if (bs_parsers[i]->claims(program))
+            return bs_parsers[i];
+    return NULL;
+}
+
+const struct bs_parser_ops *bs_parser_for_bare(void)
+{
+    for (size_t i = 0; i < BS_ARRAY_LEN(bs_parsers); i++)
+        if (bs_parsers[i]->claims_bare)
             return bs_parsers[i];
     return NULL;
 }

@@ -250,11 +250,80 @@ static int bs_rfc5424(struct bs_cursor *c, struct bs_syslog_record *r)
     return BS_SYSLOG_OK;
 }
 
+/* "@" + 16 hex digits of TAI64 seconds + 8 of nanoseconds. */
+static bool bs_tai64n(struct bs_cursor *c, int64_t *out)
+{
+    if (c->end - c->p < 25 || *c->p != '@')
+        return false;
+    uint64_t v = 0;
+    for (int i = 1; i <= 24; i++) {
+        char ch = bs_ascii_lower(c->p[i]);
+        int d = bs_is_digit(ch) ? ch - '0'
+                : (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10 : -1;
+        if (d < 0)
+            return false;
+        if (i <= 16)
+            v = v << 4 | (uint64_t)d;
+    }
+    if (v < (1ULL << 62) || v - (1ULL << 62) > (1ULL << 40))
+        return false;
+    *out = (int64_t)(v - (1ULL << 62)) - 10;
+    c->p += 25;
+    return true;
+}
+
+/* "1700000000.123456": Unix seconds (9 or 10 digits) and a fraction. */
+static bool bs_unix_stamp(struct bs_cursor *c, int64_t *out)
+{
+    const char *s = c->p;
+    int64_t v = 0;
+    while (c->p < c->end && bs_is_digit(*c->p) && c->p - s < 11)
+        v = v * 10 + (*c->p++ - '0');
+    size_t n = (size_t)(c->p - s);
+    if (n < 9 || n > 10 || !bs_lit(c, '.') || c->p >= c->end ||
+        !bs_is_digit(*c->p)) {
+        c->p = s;
+        return false;
+    }
+    while (c->p < c->end && bs_is_digit(*c->p))
+        c->p++;
+    *out = v;
+    return true;
+}
+
+static int bs_bare(struct bs_cursor *c, struct bs_syslog_record *r)
+{
+    if (!bs_lit(c, ' '))
+        return BS_SYSLOG_ENOTIME;
+    r->bare = true;
+    r->message = bs_slice_make(c->p, (size_t)(c->end - c->p));
+    return BS_SYSLOG_OK;
+}
+
+/* A tai64nlocal stamp: "YYYY-MM-DD HH:MM:SS.nnnnnnnnn " with a space, nine
+ * digits of fraction and no zone; syslog daemons write neither. */
+static bool bs_is_tai64nlocal(const char *line, size_t len)
+{
+    if (len < 31 || line[10] != ' ' || line[19] != '.' || line[29] != ' ')
+        return false;
+    for (int i = 20; i < 29; i++)
+        if (!bs_is_digit(line[i]))
+            return false;
+    return true;
+}
+
 int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
                     struct bs_syslog_record *r)
 {
     struct bs_cursor c = { line, line + len };
     memset(r, 0, sizeof *r);
+    if (bs_tai64n(&c, &r->time) || bs_unix_stamp(&c, &r->time))
+        return bs_bare(&c, r);
+    if (bs_is_tai64nlocal(line, len)) {
+        if (!bs_iso_time(&c, &r->time))
+            return BS_SYSLOG_ENOTIME;
+        return bs_bare(&c, r);
+    }
     if (bs_lit(&c, '<')) {
         int digits = 0;
         while (c.p < c.end && bs_is_digit(*c.p) && digits < 3) {

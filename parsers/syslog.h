@@ -7,6 +7,15 @@
  *                     (also "Z", "+0100" as journalctl -o short-iso writes,
  *                     and a space instead of the "T")
  *   RFC 5424          <22>1 2026-11-27T18:13:18Z host prog pid msgid SD msg
+ * and the "bare" stamps of multilog and splogger files, which carry no host
+ * or program (the record's bare flag is set, program is empty):
+ *   TAI64N            @4000000069287e1c2a3b4c5d msg
+ *   tai64nlocal       2026-11-27 18:13:18.123456789 msg  (a space, nine
+ *                     digits of fraction, no zone: taken as UTC)
+ *   Unix seconds      1700000000.123456 msg
+ * daemontools' tai64n writes 2^62 + 10 + the Unix time (the 1970 TAI-UTC
+ * offset, no leap seconds), so a label converts back to UTC by subtracting
+ * exactly that; this matches tai64nlocal's own output.
  *
  * Times become Unix seconds UTC. Zoned times are exact. BSD times carry no
  * zone and are taken as UTC; they carry no year either, so the caller's
@@ -36,6 +45,7 @@ struct bs_syslog_record {
     struct bs_slice program; /* "postfix/smtp", "qmail", "dovecot" */
     struct bs_slice pid;     /* digits, may be empty */
     struct bs_slice message; /* after "prog[pid]: " */
+    bool bare;               /* multilog style: no host, no program */
 };
 
 enum {

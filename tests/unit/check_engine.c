@@ -413,6 +413,79 @@ START_TEST(test_live_summary)
 }
 END_TEST
 
+/* qmail: delivery numbers to messages to senders, numbers reused after
+ * "end msg", restarts, text decoding, providers from the relay IP and
+ * response signatures, expiry after queuelifetime. */
+#define Q(t, msg) "@40000000" t " " msg "\n"
+static const char qmail_log[] =
+    Q("69287e1c00000000", "new msg 100")
+    Q("69287e1c00000000", "info msg 100: bytes 999 from <a@Shop.Example> qp "
+      "1 uid 2")
+    Q("69287e1c00000000", "starting delivery 1: msg 100 to remote "
+      "x@gmail.com")
+    Q("69287e1c00000000", "starting delivery 2: msg 100 to remote "
+      "y@custom.example")
+    Q("69287e1c00000000", "starting delivery 3: msg 100 to remote "
+      "z@example.net")
+    Q("69287e1d00000000", "delivery 1: success: 142.250.4.26_accepted_"
+      "message./Remote_host_said:_250_2.0.0_OK_1_x1si1.2_-_gsmtp/")
+    Q("69287e1d00000000", "delivery 2: failure: 142.250.4.27_does_not_like_"
+      "recipient./Remote_host_said:_550-5.7.26_Unauthenticated_email_from_"
+      "shop.example_is_not_accepted_due_to/550-5.7.26_domain's_DMARC_policy."
+      "/550_5.7.26_https://support.google.com/mail/?p=DmarcRejection_x_-_"
+      "gsmtp/")
+    Q("69287e1d00000000", "delivery 3: deferral: Connected_to_198.51.100.7_"
+      "but_connection_died._(#4.4.2)/")
+    Q("69288c2d00000000", "starting delivery 7: msg 100 to remote "
+      "z@example.net")
+    Q("69288c2d00000000", "delivery 7: failure: Connected_to_198.51.100.7_"
+      "but_connection_died._(#4.4.2)/I'm_not_going_to_try_again;_this_"
+      "message_has_been_in_the_queue_too_long./")
+    Q("69288c2d00000000", "end msg 100")
+    Q("69288c2e00000000", "new msg 100")
+    Q("69288c2e00000000", "info msg 100: bytes 5 from <b@other.example> qp 3"
+      " uid 2")
+    Q("69288c2e00000000", "starting delivery 1: msg 100 to remote "
+      "w@mail.custom365.example")
+    Q("69288c2e00000000", "delivery 1: success: 52.101.1.1_accepted_"
+      "message./Remote_host_said:_250_2.6.0_Queued_mail_for_delivery/")
+    Q("69288c2e00000000", "starting delivery 2: msg 100 to remote "
+      "v@example.org")
+    Q("69288c2e00000000", "status: exiting")
+    Q("69288c2f00000000", "delivery 2: success: 192.0.2.1_accepted_message./"
+      "Remote_host_said:_250_ok/");
+
+START_TEST(test_qmail_counting)
+{
+    char *out = csv(qmail_log, "provider,sender_domain,recipient_domain,"
+                               "category,detail");
+    ck_assert_str_eq(out,
+        "provider,sender_domain,recipient_domain,category,detail,sent,"
+        "bounced,expired,deferred,failure_rate\n"
+        "google,shop.example,custom.example,authfailure,dmarc,0,1,0,0,"
+        "1.0000\n"
+        "google,shop.example,gmail.com,,,1,0,0,0,0.0000\n"
+        "microsoft,other.example,mail.custom365.example,,,1,0,0,0,0.0000\n"
+        "other,?,(unknown),,,1,0,0,0,0.0000\n"
+        "other,shop.example,example.net,expired,networkerror,0,0,1,0,"
+        "1.0000\n"
+        "other,shop.example,example.net,networkerror,,0,0,0,1,\n");
+    free(out);
+    char *json = run(qmail_log, strlen(qmail_log), 0, 2026, BS_FORMAT_JSON,
+                     NULL, NULL);
+    /* decoded: blanks for '_', line breaks for '/', the URL intact */
+    ck_assert_msg(strstr(json, "\"text\":\"142.250.4.27 does not like "
+                               "recipient. Remote host said: 550-5.7.26 "
+                               "Unauthenticated email from shop.example is "
+                               "not accepted due to 550-5.7.26 domain's "
+                               "DMARC policy. 550 5.7.26 https://support."
+                               "google.com/mail/?p=DmarcRejection x - "
+                               "gsmtp\"") != NULL, "%s", json);
+    ck_assert(strstr(json, "\"deliveries_unknown_sender\":1") != NULL);
+    free(json);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -429,6 +502,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_content_filter_handoff);
     tcase_add_test(tc, test_json_invalid_utf8);
     tcase_add_test(tc, test_live_summary);
+    tcase_add_test(tc, test_qmail_counting);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -616,8 +616,8 @@ START_TEST(test_program_claims)
         ck_assert_msg(ops == &bs_postfix_parser, "\"%s\" not claimed",
                       tc->program);
     else
-        ck_assert_msg(ops == NULL, "\"%s\" claimed by %s", tc->program,
-                      ops ? ops->name : "");
+        ck_assert_msg(ops != &bs_postfix_parser, "\"%s\" claimed by %s",
+                      tc->program, ops ? ops->name : "");
 }
 END_TEST
 

@@ -183,7 +183,6 @@ static const struct error_case error_cases[] = {
     { "<22 Nov 27 18:13:18 mx1 postfix/smtpd[1]: unterminated PRI",
       BS_SYSLOG_ENOTIME },
     { "<>Nov 27 18:13:18 mx1 postfix/smtpd[1]: empty PRI", BS_SYSLOG_ENOTIME },
-    { "@4000000038c3eeb027f41c7c new msg 93869", BS_SYSLOG_ENOTIME },
     { "\"2003-11-06 00:00:42\",\"2003-11-06 00:00:45\",SMTPI,9443",
       BS_SYSLOG_ENOTIME },
     { "<22>1 - mx1 postfix/smtp 1 - - nil timestamp", BS_SYSLOG_ENOTIME },
@@ -200,8 +199,6 @@ static const struct error_case error_cases[] = {
     { "Jan 1 00:00:00 hostname postfix/postscreen[]: empty pid",
       BS_SYSLOG_ENOPROG },
     { "Jan 1 00:00:00 hostname [12345]: no program", BS_SYSLOG_ENOPROG },
-    { "2003-09-27 11:22:07.039237500 starting delivery 3714: msg 163844",
-      BS_SYSLOG_ENOPROG },
     { "<22>1 2026-11-27T18:13:18Z mx1 - 1 - - nil app", BS_SYSLOG_ENOPROG },
     { "<22>1 2026-11-27T18:13:18Z mx1 postfix/smtp 1 - [x@1 a=\"b\" cut",
       BS_SYSLOG_ENOPROG },
@@ -413,6 +410,62 @@ START_TEST(test_civil_round_trip)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Bare stamps: multilog (TAI64N), tai64nlocal and Unix seconds        */
+
+static const struct {
+    const char *line;
+    int64_t time;
+    const char *message;
+} bare_cases[] = {
+    /* fluent-plugin-tai64n_parser's example: 2014-02-12 13:50:11 +09:00 */
+    { "@4000000052fafd8d3298434c new msg 3890", 1392180611, "new msg 3890" },
+    /* the Life-with-qmail sample: 2000-03-06T17:45:10Z */
+    { "@4000000038c3eeb027f41c7c new msg 93869", 952364710,
+      "new msg 93869" },
+    { "2003-09-27 11:22:07.039237500 starting delivery 3714: msg 163844",
+      1064661727, "starting delivery 3714: msg 163844" },
+    { "2020-06-25 08:00:09.681525500 new msg 100926020 queue5", 1593072009,
+      "new msg 100926020 queue5" },
+    { "1063526289.292776 info msg 270182: bytes 10712", 1063526289,
+      "info msg 270182: bytes 10712" },
+};
+
+START_TEST(test_bare_stamps)
+{
+    struct bs_syslog_year y;
+    struct bs_syslog_record r;
+    bs_syslog_year_init(&y, 0, 1795780800);
+    const char *line = bare_cases[_i].line;
+    ck_assert_int_eq(bs_syslog_parse(&y, line, strlen(line), &r),
+                     BS_SYSLOG_OK);
+    ck_assert(r.bare);
+    ck_assert_int_eq(r.time, bare_cases[_i].time);
+    ck_assert_uint_eq(r.program.len, 0);
+    ck_assert_uint_eq(r.message.len, strlen(bare_cases[_i].message));
+    ck_assert(memcmp(r.message.ptr, bare_cases[_i].message,
+                     r.message.len) == 0);
+}
+END_TEST
+
+static const char *const not_bare[] = {
+    "@4000000052fafd8d3298434 short label",
+    "@400000005zfafd8d3298434c not hex",
+    "12345678.123 too few digits",
+    "1700000000 no fraction",
+    "2026-11-27T18:13:18.123 host-without-program",
+};
+
+START_TEST(test_not_bare)
+{
+    struct bs_syslog_year y;
+    struct bs_syslog_record r;
+    bs_syslog_year_init(&y, 0, 1795780800);
+    ck_assert_int_ne(bs_syslog_parse(&y, not_bare[_i], strlen(not_bare[_i]),
+                                     &r), BS_SYSLOG_OK);
+}
+END_TEST
+
 static Suite *syslog_suite(void)
 {
     Suite *s = suite_create("syslog");
@@ -422,6 +475,9 @@ static Suite *syslog_suite(void)
     tcase_add_loop_test(tc, test_prefix_errors, 0,
                         (int)BS_ARRAY_LEN(error_cases));
     tcase_add_test(tc, test_prefix_respects_len);
+    tcase_add_loop_test(tc, test_bare_stamps, 0,
+                        (int)BS_ARRAY_LEN(bare_cases));
+    tcase_add_loop_test(tc, test_not_bare, 0, (int)BS_ARRAY_LEN(not_bare));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("year");

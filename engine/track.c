@@ -1,0 +1,421 @@
+/*
+ * track.c - from events to counts: which message a delivery belongs to,
+ * who sent it, where it went, why it failed
+ *
+ * Messages are tracked by a key that names the MTA's numbering, so ids of
+ * different MTAs and queues never meet: "p:" + Postfix queue id, "q" +
+ * queue name + ":" + qmail message number. qmail names the recipient when
+ * a delivery starts and the outcome later under a delivery number, so its
+ * deliveries in flight have their own table ("d" + queue + ":" + number).
+ *
+ * Counting rules (README "Counting rules"): a delivery is one recipient of
+ * one message; its final outcome is sent, bounced or expired; a deferral
+ * is an attempt, counted in "deferred" and remembered as pending so that
+ * the message's expiry counts that recipient as expired. Address
+ * verification probes and hand-offs to a local content filter are not
+ * deliveries.
+ */
+#include "engine_impl.h"
+
+#include <stdio.h>
+
+#define BS_KEY_MAX BS_QUEUE_ID_MAX
+
+/* "p:ID", "q[queue]:N", "d[queue]:D" into buf; empty on overflow. */
+static struct bs_slice bs_track_key(char tag, struct bs_slice ns,
+                                    struct bs_slice id,
+                                    char buf[BS_KEY_MAX + 1])
+{
+    size_t n = 1 + ns.len + 1 + id.len;
+    if (!id.len || n > BS_KEY_MAX)
+        return bs_slice_make(buf, 0);
+    buf[0] = tag;
+    memcpy(buf + 1, ns.ptr, ns.len);
+    buf[1 + ns.len] = ':';
+    memcpy(buf + 2 + ns.len, id.ptr, id.len);
+    return bs_slice_make(buf, n);
+}
+
+static struct bs_slice bs_message_key(const struct bs_event *ev,
+                                      struct bs_slice id,
+                                      char buf[BS_KEY_MAX + 1])
+{
+    return bs_track_key((char)ev->mta, ev->queue_ns, id, buf);
+}
+
+/* The lower-cased domain of an address (after the last '@'). */
+static uint32_t bs_track_domain_id(struct bs_engine *e, struct bs_slice a)
+{
+    const char *at = NULL;
+    for (size_t i = a.len; i > 0 && !at; i--)
+        if (a.ptr[i - 1] == '@')
+            at = a.ptr + i - 1;
+    if (!at || at + 1 == a.ptr + a.len)
+        return e->id_no_domain;
+    size_t n = (size_t)(a.ptr + a.len - at - 1);
+    while (n > 1 && at[n] == '.')
+        n--; /* trailing dot */
+    return bs_intern_lower(e->strings, at + 1, n);
+}
+
+void bs_track_on_evict(void *ctx, struct bs_message *m)
+{
+    struct bs_engine *e = ctx;
+    e->out.pending_evicted += m->npending;
+}
+
+static void bs_track_drop(void *ctx, struct bs_message *m)
+{
+    struct bs_engine *e = ctx;
+    e->out.pending_dropped += m->npending;
+}
+
+/* The message with this id, created when the log has not named it before
+ * (its sender then stays unknown). */
+static struct bs_message *bs_track_message(struct bs_engine *e,
+                                           const struct bs_event *ev,
+                                           struct bs_slice id)
+{
+    char buf[BS_KEY_MAX + 1];
+    return bs_correlator_upsert(e->correlator, bs_message_key(ev, id, buf),
+                                ev->time, bs_track_on_evict, e);
+}
+
+static void bs_track_set_sender(struct bs_engine *e, struct bs_message *m,
+                                const struct bs_event *ev)
+{
+    m->sender = ev->sender_is_null ? e->id_null_sender
+                                   : bs_track_domain_id(e, ev->sender);
+    m->sender_known = true;
+}
+
+/* The cell of one delivery: time bucket, provider and domains. */
+static struct bs_agg_key bs_track_cell_key(struct bs_engine *e, int64_t time,
+                                           unsigned provider,
+                                           uint32_t sender, uint32_t rcpt)
+{
+    int64_t hour = time >= 0 ? time / 3600 : (time - 3599) / 3600;
+    struct bs_agg_key k;
+    memset(&k, 0, sizeof k);
+    k.hour = (int32_t)hour;
+    k.provider = (uint16_t)provider;
+    k.sender = sender;
+    k.rcpt_domain = rcpt;
+    k.detail = e->id_empty;
+    return k;
+}
+
+static void bs_track_keep_sample(struct bs_engine *e,
+                                 const struct bs_agg_key *k, int rule,
+                                 struct bs_slice text)
+{
+    struct bs_sample what = { k->provider, k->category, k->detail,
+                              k->sender, k->rcpt_domain, rule, 0 };
+    bs_samples_keep(e->samples, &what, text);
+}
+
+/* The recipient of a pending deferral expires with its message. */
+static void bs_track_count_expired(struct bs_engine *e,
+                                   const struct bs_message *m,
+                                   const struct bs_pending *p, int64_t t)
+{
+    uint32_t sender = m->sender_known ? m->sender : e->id_unknown_sender;
+    if (!m->sender_known)
+        e->out.deliveries_unknown_sender++;
+    struct bs_agg_key k = bs_track_cell_key(e, t, p->provider, sender,
+                                            p->rcpt_domain);
+    /* The detail of an expiry is the reason of the last deferral. */
+    const char *why = bs_category_name(p->category);
+    k.category = BS_CAT_EXPIRED;
+    k.detail = bs_intern(e->strings, why, strlen(why));
+    k.dsn = p->dsn;
+    k.severity = BS_SEV_SOFT;
+    bs_agg_cell(e->agg, &k)->expired++;
+    bs_track_keep_sample(e, &k, p->rule,
+                         bs_samples_text(e->samples, p->sample));
+}
+
+/* A message passed to a content filter on this host (amavis, spamassassin
+ * on 127.0.0.1:10024) and queued again there: the recipient's real delivery
+ * comes later under the new queue id, so this one is not counted. */
+static bool bs_is_content_filter_handoff(const struct bs_event *ev)
+{
+    struct bs_slice ip = ev->relay_ip;
+    bool loopback = BS_SLICE_STARTS(ip, "127.") || BS_SLICE_EQ(ip, "::1");
+    return ev->status == BS_ST_SENT && loopback &&
+           bs_memmem(ev->text.ptr, ev->text.len, "queued as", 9) != NULL;
+}
+
+/* qmail-send's encoding back to text: '_' was a space, '/' was a line
+ * break where it ends the text, precedes "Remote_host_said" or a reply
+ * line ("550-5.7.26_..."); other '/' (URLs) stay. */
+static struct bs_slice bs_track_qmail_decode(struct bs_engine *e,
+                                             struct bs_slice t)
+{
+    size_t n = BS_MIN(t.len, sizeof e->decoded);
+    for (size_t i = 0; i < n; i++) {
+        char c = t.ptr[i];
+        const char *next = t.ptr + i + 1;
+        size_t left = t.len - i - 1;
+        bool reply = left >= 4 && bs_is_digit(next[0]) &&
+                     bs_is_digit(next[1]) && bs_is_digit(next[2]) &&
+                     (next[3] == '-' || next[3] == '_');
+        bool line_break = c == '/' &&
+                          (left == 0 || reply ||
+                           (left >= 16 && !memcmp(next, "Remote_host_said",
+                                                  16)));
+        e->decoded[i] = (c == '_' || line_break) ? ' ' : c;
+    }
+    while (n && e->decoded[n - 1] == ' ')
+        n--;
+    return bs_slice_make(e->decoded, n);
+}
+
+/* The part of a qmail expiry text before "I'm not going to try again":
+ * the reason of the last attempt. */
+static struct bs_slice bs_track_last_reason(struct bs_slice text)
+{
+    static const char marker[] = "I'm not going to try again";
+    const char *m = bs_memmem(text.ptr, text.len, marker, sizeof marker - 1);
+    size_t n = m ? (size_t)(m - text.ptr) : text.len;
+    while (n && text.ptr[n - 1] == ' ')
+        n--;
+    return bs_slice_make(text.ptr, n ? n : text.len);
+}
+
+/* Classifies a failure into the key; keeps its sample and, when no rule
+ * explains it, its normalised form. An expiry is category "expired" with
+ * the last attempt's reason as the detail, as for Postfix. */
+static int bs_track_classify(struct bs_engine *e, const struct bs_event *ev,
+                             struct bs_slice text, struct bs_agg_key *k)
+{
+    struct bs_classification cls;
+    bool expired = ev->status == BS_ST_EXPIRED;
+    bs_classify(e->classifier, k->provider, ev->dsn,
+                expired ? bs_track_last_reason(text) : text, &cls);
+    const char *detail = cls.detail;
+    k->category = (uint16_t)cls.category;
+    k->severity = cls.hard ? BS_SEV_HARD : BS_SEV_SOFT;
+    if (expired) {
+        detail = cls.category == BS_CAT_EXPIRED
+                     ? cls.detail
+                     : bs_category_name(cls.category);
+        k->category = BS_CAT_EXPIRED;
+        k->severity = BS_SEV_SOFT;
+    }
+    k->detail = bs_intern(e->strings, detail, strlen(detail));
+    bs_track_keep_sample(e, k, cls.rule, text);
+    if (cls.rule < 0)
+        bs_samples_note_unexplained(e->samples, cls.category, text);
+    return cls.rule;
+}
+
+/* One delivery attempt, resolved to its message (may be NULL: unknown),
+ * its recipient's hash and domain. */
+struct bs_attempt {
+    const struct bs_event *ev;
+    struct bs_message *m;
+    uint64_t rcpt_hash;
+    uint32_t rcpt_domain;
+    struct bs_slice text; /* decoded */
+};
+
+static void bs_track_remember_deferral(struct bs_engine *e,
+                                       const struct bs_attempt *a,
+                                       struct bs_pending *p,
+                                       const struct bs_agg_key *k, int rule)
+{
+    if (!a->m)
+        return;
+    if (!p)
+        p = bs_message_add_pending(a->m, a->rcpt_hash);
+    *p = (struct bs_pending){ a->rcpt_hash, k->rcpt_domain, k->detail,
+                              k->provider, k->category, k->dsn,
+                              bs_samples_add_text(e->samples, a->text),
+                              rule };
+}
+
+static void bs_track_count(struct bs_engine *e, const struct bs_attempt *a)
+{
+    const struct bs_event *ev = a->ev;
+    struct bs_message *m = a->m;
+    struct bs_pending *p = m ? bs_message_find_pending(m, a->rcpt_hash)
+                             : NULL;
+    struct bs_provider_evidence pe = {
+        bs_intern_str(e->strings, a->rcpt_domain), ev->relay_host,
+        ev->relay_ip, a->text
+    };
+    bool known = m && m->sender_known;
+    struct bs_agg_key k = bs_track_cell_key(
+        e, ev->time, bs_provider_decide(e->providers, &pe),
+        known ? m->sender : e->id_unknown_sender, a->rcpt_domain);
+    k.dsn = bs_dsn_pack(ev->dsn);
+    if (ev->status == BS_ST_SENT) {
+        bs_agg_cell(e->agg, &k)->sent++;
+    } else {
+        int rule = bs_track_classify(e, ev, a->text, &k);
+        struct bs_agg_counts *n = bs_agg_cell(e->agg, &k);
+        if (ev->status == BS_ST_DEFERRED) {
+            n->deferred++;
+            bs_track_remember_deferral(e, a, p, &k, rule);
+            return;
+        }
+        if (ev->status == BS_ST_EXPIRED)
+            n->expired++;
+        else
+            n->bounced++;
+    }
+    if (!known)
+        e->out.deliveries_unknown_sender++;
+    if (p)
+        bs_message_drop_pending(m, p);
+}
+
+static void bs_track_postfix_delivery(struct bs_engine *e,
+                                      const struct bs_event *ev)
+{
+    struct bs_attempt a = { ev, bs_track_message(e, ev, ev->queue_id),
+                            bs_hash_lower(ev->recipient.ptr,
+                                          ev->recipient.len),
+                            0, ev->text };
+    if (!a.m)
+        return;
+    if (bs_is_content_filter_handoff(ev)) {
+        e->out.handoffs++;
+        struct bs_pending *p = bs_message_find_pending(a.m, a.rcpt_hash);
+        if (p)
+            bs_message_drop_pending(a.m, p);
+        return;
+    }
+    a.rcpt_domain = bs_track_domain_id(e, ev->recipient);
+    bs_track_count(e, &a);
+}
+
+/* qmail: "starting delivery D: msg N to ADDR" remembers D. */
+static void bs_track_qmail_start(struct bs_engine *e,
+                                 const struct bs_event *ev)
+{
+    char buf[BS_KEY_MAX + 1];
+    struct bs_message *d = bs_correlator_upsert(
+        e->deliveries, bs_track_key('d', ev->queue_ns, ev->delivery_id, buf),
+        ev->time, NULL, NULL);
+    if (!d)
+        return;
+    uint64_t msg = 0;
+    for (size_t i = 0; i < ev->queue_id.len; i++)
+        msg = msg * 10 + (uint64_t)(ev->queue_id.ptr[i] - '0');
+    d->link = msg;
+    d->rcpt_hash = bs_hash_lower(ev->recipient.ptr, ev->recipient.len);
+    d->rcpt_domain = bs_track_domain_id(e, ev->recipient);
+}
+
+/* qmail: "delivery D: ..." belongs to the message and recipient that
+ * "starting delivery D" named; without it both are unknown. */
+static void bs_track_qmail_delivery(struct bs_engine *e,
+                                    const struct bs_event *ev)
+{
+    char buf[BS_KEY_MAX + 1], num[24];
+    struct bs_attempt a = { ev, NULL, 0, e->id_unknown_rcpt,
+                            bs_track_qmail_decode(e, ev->text) };
+    struct bs_message *d = bs_correlator_find(
+        e->deliveries, bs_track_key('d', ev->queue_ns, ev->delivery_id, buf));
+    if (d) {
+        int n = snprintf(num, sizeof num, "%llu",
+                         (unsigned long long)d->link);
+        a.rcpt_hash = d->rcpt_hash;
+        a.rcpt_domain = d->rcpt_domain;
+        bs_correlator_remove(e->deliveries, d);
+        a.m = bs_track_message(e, ev, bs_slice_make(num, (size_t)n));
+    } else {
+        e->out.qmail_unstarted++;
+    }
+    bs_track_count(e, &a);
+}
+
+static void bs_track_expired(struct bs_engine *e, const struct bs_event *ev)
+{
+    struct bs_message *m = bs_track_message(e, ev, ev->queue_id);
+    if (!m)
+        return;
+    if (!m->sender_known)
+        bs_track_set_sender(e, m, ev);
+    if (m->npending == 0)
+        e->out.expired_no_rcpt++;
+    for (uint32_t i = 0; i < m->npending; i++)
+        bs_track_count_expired(e, m, &m->pending[i], ev->time);
+    m->npending = 0;
+}
+
+static void bs_track_forget(struct bs_engine *e, const struct bs_event *ev,
+                            uint64_t *pending_counter)
+{
+    char buf[BS_KEY_MAX + 1];
+    struct bs_message *m = bs_correlator_find(
+        e->correlator, bs_message_key(ev, ev->queue_id, buf));
+    if (!m)
+        return;
+    *pending_counter += m->npending;
+    bs_correlator_remove(e->correlator, m);
+}
+
+/* qmail-send exited: its message and delivery numbers mean nothing now. */
+static void bs_track_restart(struct bs_engine *e, const struct bs_event *ev)
+{
+    char buf[BS_KEY_MAX + 1];
+    size_t n = ev->queue_ns.len + 2;
+    if (n > BS_KEY_MAX)
+        return;
+    buf[0] = (char)ev->mta;
+    memcpy(buf + 1, ev->queue_ns.ptr, ev->queue_ns.len);
+    buf[n - 1] = ':';
+    bs_correlator_remove_prefixed(e->correlator, bs_slice_make(buf, n),
+                                  bs_track_drop, e);
+    buf[0] = 'd';
+    bs_correlator_remove_prefixed(e->deliveries, bs_slice_make(buf, n), NULL,
+                                  NULL);
+    e->out.mta_restarts++;
+}
+
+void bs_engine_event(struct bs_engine *e, const struct bs_event *ev)
+{
+    struct bs_message *m;
+    switch (ev->kind) {
+    case BS_EV_MESSAGE_NEW:
+        bs_track_forget(e, ev, &e->out.pending_dropped);
+        (void)bs_track_message(e, ev, ev->queue_id);
+        break;
+    case BS_EV_MESSAGE_SENDER:
+        m = bs_track_message(e, ev, ev->queue_id);
+        if (m)
+            bs_track_set_sender(e, m, ev);
+        break;
+    case BS_EV_DELIVERY_START:
+        bs_track_qmail_start(e, ev);
+        break;
+    case BS_EV_DELIVERY:
+        if (ev->status == BS_ST_PROBE)
+            e->out.probes++;
+        else if (ev->delivery_id.len)
+            bs_track_qmail_delivery(e, ev);
+        else
+            bs_track_postfix_delivery(e, ev);
+        break;
+    case BS_EV_MESSAGE_EXPIRED:
+        bs_track_expired(e, ev);
+        break;
+    case BS_EV_MESSAGE_DONE:
+        bs_track_forget(e, ev, &e->out.pending_dropped);
+        break;
+    case BS_EV_MESSAGE_DELETED:
+        bs_track_forget(e, ev, &e->out.pending_deleted);
+        break;
+    case BS_EV_NOTIFICATION:
+        e->out.notifications++;
+        break;
+    case BS_EV_MTA_RESTART:
+        bs_track_restart(e, ev);
+        break;
+    case BS_EV_NONE:
+        break;
+    }
+}
