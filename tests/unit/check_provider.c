@@ -82,6 +82,67 @@ START_TEST(test_provider_lookup)
 }
 END_TEST
 
+/* qmail names only the relay IP: networks, then signatures. */
+static const struct {
+    const char *domain, *ip, *text, *provider;
+} evidence[] = {
+    { "customer.example", "142.250.4.26", "", "google" },
+    { "customer.example", "2a00:1450:4010:c05::1a", "", "google" },
+    { "customer.example", "52.101.1.1", "", "microsoft" },
+    { "customer.example", "104.47.10.33", "", "microsoft" },
+    { "customer.example", "67.195.204.72", "", "yahoo" },
+    { "customer.example", "17.57.155.25", "", "apple" },
+    { "customer.example", "198.51.100.7", "", "other" },
+    { "customer.example", "not-an-ip", "", "other" },
+    /* an IP outside the published blocks, but Google's signature */
+    { "customer.example", "198.51.100.7", "250 2.0.0 OK 17 x1si1.2 - gsmtp",
+      "google" },
+    { "customer.example", "", "550 5.7.1 [BN8NAM11FT066.eop-nam11.prod."
+      "protection.outlook.com] rejected", "microsoft" },
+    /* the recipient domain decides first */
+    { "yahoo.co.jp", "142.250.4.26", "gsmtp", "yahoo_japan" },
+    /* 209.85.127.177 lies just outside 209.85.128.0/17 */
+    { "w3.to", "209.85.127.177", "", "other" },
+};
+
+START_TEST(test_provider_evidence)
+{
+    struct bs_provider_table *t = shipped();
+    struct bs_provider_evidence ev = {
+        bs_slice_make(evidence[_i].domain, strlen(evidence[_i].domain)),
+        bs_slice_make("", 0),
+        bs_slice_make(evidence[_i].ip, strlen(evidence[_i].ip)),
+        bs_slice_make(evidence[_i].text, strlen(evidence[_i].text)),
+    };
+    const char *got = bs_provider_name(t, bs_provider_decide(t, &ev));
+    ck_assert_msg(strcmp(got, evidence[_i].provider) == 0,
+                  "%s via %s: got %s, want %s", evidence[_i].domain,
+                  evidence[_i].ip, got, evidence[_i].provider);
+    bs_provider_table_free(t);
+}
+END_TEST
+
+START_TEST(test_provider_network_errors)
+{
+    static const char *const bad[] = {
+        "google network 142.250.0.0\n", "google network 142.250.0.0/33\n",
+        "google network 2001:db8::/129\n", "google network x/8\n",
+        "google signature \n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct bs_provider_table *t = bs_provider_table_new();
+        struct bs_buf err;
+        bs_buf_init(&err);
+        ck_assert_msg(bs_provider_table_load(t, "n.txt", bad[i],
+                                             strlen(bad[i]), &err) == -1,
+                      "accepted: %s", bad[i]);
+        ck_assert(strncmp(err.data, "n.txt:1:", 8) == 0);
+        bs_buf_fini(&err);
+        bs_provider_table_free(t);
+    }
+}
+END_TEST
+
 START_TEST(test_provider_ids_fixed)
 {
     static const char *const ids[] = { "other", "google", "microsoft",
@@ -123,6 +184,9 @@ static Suite *provider_suite(void)
     tcase_add_loop_test(tc, test_provider_lookup, 0,
                         (int)(sizeof cases / sizeof *cases));
     tcase_add_test(tc, test_provider_ids_fixed);
+    tcase_add_loop_test(tc, test_provider_evidence, 0,
+                        (int)(sizeof evidence / sizeof *evidence));
+    tcase_add_test(tc, test_provider_network_errors);
     tcase_add_test(tc, test_provider_load_errors);
     suite_add_tcase(s, tc);
     return s;
