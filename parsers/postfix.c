@@ -2,6 +2,7 @@
  * postfix.c - Postfix log lines to events
  *
  * Lines and the events they give (QID is a short hex or long queue id):
+ *   cleanup    QID: message-id=<...>                          -> NEW
  *   qmgr       QID: from=<s>, size=N, nrcpt=K (queue active) -> SENDER
  *   qmgr       QID: from=<s>, status=expired, returned to sender
  *              (also force-expired)                           -> EXPIRED
@@ -272,6 +273,10 @@ static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
             return BS_PARSE_EVENT;
         }
         return BS_PARSE_SKIPPED;
+    }
+    if (BS_SLICE_EQ(d, "cleanup") && BS_PF_LIT(&c, "message-id=")) {
+        ev->kind = BS_EV_MESSAGE_NEW;
+        return BS_PARSE_EVENT;
     }
     if (BS_SLICE_EQ(d, "postsuper") && c.end - c.p == 7 &&
         BS_PF_LIT(&c, "removed")) {
