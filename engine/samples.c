@@ -50,6 +50,17 @@ uint32_t bs_samples_add_text(struct bs_samples *s, struct bs_slice t)
     return bs_intern(s->texts, t.ptr, BS_MIN(t.len, BS_SAMPLE_MAX));
 }
 
+/* Is (t1, text1) to be kept rather than (t2, text2)? */
+static bool bs_sample_wins(const struct bs_samples *s, int64_t t1,
+                           struct bs_slice text1, int64_t t2, uint32_t text2)
+{
+    if (t1 != t2)
+        return t1 < t2;
+    struct bs_slice b = bs_intern_str(s->texts, text2);
+    int c = memcmp(text1.ptr, b.ptr, BS_MIN(text1.len, b.len));
+    return c < 0 || (c == 0 && text1.len < b.len);
+}
+
 void bs_samples_keep(struct bs_samples *s, const struct bs_sample *what,
                      struct bs_slice text)
 {
@@ -67,14 +78,19 @@ void bs_samples_keep(struct bs_samples *s, const struct bs_sample *what,
         s->samples_cap = cap;
     }
     struct bs_sample *slot = &s->samples[k];
-    if (slot->text)
+    text.len = BS_MIN(text.len, BS_SAMPLE_MAX);
+    if (slot->text && !bs_sample_wins(s, what->time, text, slot->time,
+                                      slot->text))
+        return;
+    uint32_t id = bs_samples_add_text(s, text);
+    if (!id)
         return;
     *slot = *what;
-    slot->text = bs_samples_add_text(s, text);
+    slot->text = id;
 }
 
 void bs_samples_note_unexplained(struct bs_samples *s, unsigned category,
-                                 struct bs_slice text)
+                                 struct bs_slice text, int64_t time)
 {
     char form[BS_FORM_MAX];
     size_t n = bs_normalise_text(text, form, sizeof form);
@@ -83,6 +99,7 @@ void bs_samples_note_unexplained(struct bs_samples *s, unsigned category,
         s->forms_refused++;
         return;
     }
+    text.len = BS_MIN(text.len, BS_SAMPLE_MAX);
     if (k > s->nforms) { /* new form: ids are dense from 1 */
         if (s->nforms == s->forms_cap) {
             s->forms_cap = s->forms_cap ? s->forms_cap * 2 : 64;
@@ -91,10 +108,41 @@ void bs_samples_note_unexplained(struct bs_samples *s, unsigned category,
         }
         s->forms[s->nforms++] = (struct bs_unexplained){
             bs_intern(s->texts, form, n), bs_samples_add_text(s, text),
-            (uint16_t)category, 0
+            (uint16_t)category, 0, time
         };
+    } else {
+        struct bs_unexplained *u = &s->forms[k - 1];
+        if (bs_sample_wins(s, time, text, u->time, u->sample)) {
+            u->sample = bs_samples_add_text(s, text);
+            u->time = time;
+        }
     }
     s->forms[k - 1].count++;
+}
+
+void bs_samples_merge(struct bs_samples *s, const struct bs_samples *from,
+                      uint32_t (*map_id)(void *ctx, uint32_t id), void *ctx)
+{
+    for (size_t i = 0; i < from->samples_cap; i++) {
+        struct bs_sample x = from->samples[i];
+        if (!x.text)
+            continue;
+        x.detail = map_id(ctx, x.detail);
+        x.sender = map_id(ctx, x.sender);
+        x.rcpt_domain = map_id(ctx, x.rcpt_domain);
+        bs_samples_keep(s, &x, bs_intern_str(from->texts, x.text));
+    }
+    for (size_t i = 0; i < from->nforms; i++) {
+        const struct bs_unexplained *u = &from->forms[i];
+        struct bs_slice text = bs_intern_str(from->texts, u->sample);
+        /* Count once through the normal path, then add the rest. */
+        bs_samples_note_unexplained(s, u->category, text, u->time);
+        struct bs_slice form = bs_intern_str(from->texts, u->form);
+        uint32_t k = bs_intern_find(s->form_keys, form.ptr, form.len);
+        if (k != UINT32_MAX && k != BS_INTERN_OVERFLOW && k <= s->nforms)
+            s->forms[k - 1].count += u->count - 1;
+    }
+    s->forms_refused += from->forms_refused;
 }
 
 const struct bs_sample *bs_samples_all(const struct bs_samples *s,
@@ -115,28 +163,41 @@ const struct bs_sample *bs_samples_find(const struct bs_samples *s,
     return NULL;
 }
 
+/* Sorting needs the form texts; each element carries its store. */
+struct bs_unexplained_ref {
+    struct bs_unexplained u;
+    const struct bs_samples *s;
+};
+
 static int bs_unexplained_cmp(const void *pa, const void *pb)
 {
-    const struct bs_unexplained *a = pa, *b = pb;
-    if (a->count != b->count)
-        return a->count > b->count ? -1 : 1;
-    return (a->form > b->form) - (a->form < b->form);
+    const struct bs_unexplained_ref *a = pa, *b = pb;
+    if (a->u.count != b->u.count)
+        return a->u.count > b->u.count ? -1 : 1;
+    struct bs_slice x = bs_intern_str(a->s->texts, a->u.form);
+    struct bs_slice y = bs_intern_str(b->s->texts, b->u.form);
+    int c = memcmp(x.ptr, y.ptr, BS_MIN(x.len, y.len));
+    return c ? c : (x.len > y.len) - (x.len < y.len);
 }
 
 const struct bs_unexplained *bs_samples_unexplained(struct bs_samples *s,
                                                     size_t *n)
 {
-    /* Sorting breaks the id -> index mapping, so sort a copy. */
     static const struct bs_unexplained none;
     *n = s->nforms;
     if (!s->nforms)
         return &none;
-    struct bs_unexplained *copy = bs_xmalloc(s->nforms * sizeof *copy);
-    memcpy(copy, s->forms, s->nforms * sizeof *copy);
-    qsort(copy, s->nforms, sizeof *copy, bs_unexplained_cmp);
+    struct bs_unexplained_ref *refs = bs_xmalloc(s->nforms * sizeof *refs);
+    for (size_t i = 0; i < s->nforms; i++)
+        refs[i] = (struct bs_unexplained_ref){ s->forms[i], s };
+    qsort(refs, s->nforms, sizeof *refs, bs_unexplained_cmp);
+    struct bs_unexplained *sorted = bs_xmalloc(s->nforms * sizeof *sorted);
+    for (size_t i = 0; i < s->nforms; i++)
+        sorted[i] = refs[i].u;
+    free(refs);
     free(s->sorted);
-    s->sorted = copy;
-    return copy;
+    s->sorted = sorted;
+    return sorted;
 }
 
 struct bs_slice bs_samples_text(const struct bs_samples *s, uint32_t id)

@@ -9,7 +9,10 @@
  *     normalised form in which addresses, IPs, ids and numbers are masked,
  *     with a count and the first text of each form, so the operator sees
  *     what the rules miss.
- * Texts are kept up to BS_SAMPLE_MAX bytes.
+ * Texts are kept up to BS_SAMPLE_MAX bytes. Which text a store keeps does
+ * not depend on the order it was offered: the earliest by log time, then
+ * the smallest in byte order. So stores of two halves of a log merge into
+ * the store of the whole (bs_samples_merge).
  */
 #ifndef BS_SAMPLES_H
 #define BS_SAMPLES_H
@@ -26,21 +29,23 @@ struct bs_sample {
     uint32_t rcpt_domain; /* intern id (engine strings) */
     int rule;
     uint32_t text; /* id in the samples' own text table; 0: unused slot */
+    int64_t time;  /* log time of the text */
 };
 
 struct bs_unexplained {
     uint32_t form;   /* text id of the normalised form */
-    uint32_t sample; /* text id of the first text of this form */
+    uint32_t sample; /* text id of the kept text of this form */
     uint16_t category;
     uint64_t count;
+    int64_t time;    /* log time of the kept text */
 };
 
 struct bs_samples;
 
 struct bs_samples *bs_samples_new(uint32_t max_texts, uint32_t max_forms);
 void bs_samples_free(struct bs_samples *s);
-/* Keeps text as the sample of (provider, category, detail) unless that key
- * has one already. */
+/* Offers text (what->time is its log time) as the sample of (provider,
+ * category, detail); other fields of what go with it. */
 void bs_samples_keep(struct bs_samples *s, const struct bs_sample *what,
                      struct bs_slice text);
 /* Keeps a text (cut to BS_SAMPLE_MAX) and returns its id; 0 when the cap
@@ -48,7 +53,11 @@ void bs_samples_keep(struct bs_samples *s, const struct bs_sample *what,
 uint32_t bs_samples_add_text(struct bs_samples *s, struct bs_slice text);
 /* Counts an unexplained text under its normalised form. */
 void bs_samples_note_unexplained(struct bs_samples *s, unsigned category,
-                                 struct bs_slice text);
+                                 struct bs_slice text, int64_t time);
+/* Adds from's samples and unexplained forms into s. map_id translates
+ * from's engine string ids (detail, sender, rcpt_domain) into s's. */
+void bs_samples_merge(struct bs_samples *s, const struct bs_samples *from,
+                      uint32_t (*map_id)(void *ctx, uint32_t id), void *ctx);
 /* All sample slots (unused ones have text == 0). */
 const struct bs_sample *bs_samples_all(const struct bs_samples *s,
                                        size_t *n);

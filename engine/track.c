@@ -107,10 +107,10 @@ static struct bs_agg_key bs_track_cell_key(struct bs_engine *e, int64_t time,
 
 static void bs_track_keep_sample(struct bs_engine *e,
                                  const struct bs_agg_key *k, int rule,
-                                 struct bs_slice text)
+                                 struct bs_slice text, int64_t time)
 {
     struct bs_sample what = { k->provider, k->category, k->detail,
-                              k->sender, k->rcpt_domain, rule, 0 };
+                              k->sender, k->rcpt_domain, rule, 0, time };
     bs_samples_keep(e->samples, &what, text);
 }
 
@@ -132,7 +132,7 @@ static void bs_track_count_expired(struct bs_engine *e,
     k.severity = BS_SEV_SOFT;
     bs_agg_cell(e->agg, &k)->expired++;
     bs_track_keep_sample(e, &k, p->rule,
-                         bs_samples_text(e->samples, p->sample));
+                         bs_samples_text(e->samples, p->sample), t);
 }
 
 /* A message passed to a content filter on this host (amavis, spamassassin
@@ -204,9 +204,10 @@ static int bs_track_classify(struct bs_engine *e, const struct bs_event *ev,
         k->severity = BS_SEV_SOFT;
     }
     k->detail = bs_intern(e->strings, detail, strlen(detail));
-    bs_track_keep_sample(e, k, cls.rule, text);
+    bs_track_keep_sample(e, k, cls.rule, text, ev->time);
     if (cls.rule < 0)
-        bs_samples_note_unexplained(e->samples, cls.category, text);
+        bs_samples_note_unexplained(e->samples, cls.category, text,
+                                    ev->time);
     return cls.rule;
 }
 
