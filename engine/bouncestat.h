@@ -73,6 +73,15 @@ int bs_engine_end_input(struct bs_engine *e);
  * the next begin_input. */
 const char *bs_engine_input_error(const struct bs_engine *e);
 
+/* Parallel runs: an engine for a piece of input that follows another
+ * piece holds back the lines about messages it did not see begin, for
+ * bs_engine_merge. */
+void bs_engine_set_segment(struct bs_engine *e, int follows_another);
+/* Adds what next counted to e as if next's input had been fed to e after
+ * e's own (next's piece must directly follow e's). next is spent: free it
+ * afterwards. Call before bs_engine_finish. */
+void bs_engine_merge(struct bs_engine *e, struct bs_engine *next);
+
 /* No more input: recipients still deferred become "pending". */
 void bs_engine_finish(struct bs_engine *e);
 

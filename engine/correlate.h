@@ -44,6 +44,7 @@ struct bs_message {
     uint64_t link;
     uint64_t rcpt_hash;
     uint32_t rcpt_domain;
+    bool held; /* a parallel segment did not see this message begin */
 };
 
 typedef void bs_message_fn(void *ctx, struct bs_message *m);

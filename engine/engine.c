@@ -80,6 +80,7 @@ struct bs_engine *bs_engine_new(const struct bs_engine_options *o,
     e->id_empty = bs_intern(e->strings, "", 0);
     e->id_no_domain = bs_intern(e->strings, "(no domain)", 11);
     e->id_unknown_rcpt = bs_intern(e->strings, "(unknown)", 9);
+    bs_buf_init(&e->held);
     e->first_time = INT64_MAX;
     e->last_time = INT64_MIN;
     bs_syslog_year_init(&e->year, o->year, 0);
@@ -108,6 +109,7 @@ void bs_engine_free(struct bs_engine *e)
     bs_intern_free(e->strings);
     bs_samples_free(e->samples);
     bs_agg_free(e->agg);
+    bs_buf_fini(&e->held);
     free(e);
 }
 
@@ -162,7 +164,8 @@ static void bs_engine_line(void *ctx, const char *line, size_t len,
     case BS_PARSE_EVENT:
         e->stats.parsed++;
         bs_engine_note_time(e, rec.time);
-        bs_engine_event(e, &ev);
+        if (!bs_segment_hold(e, &ev, line, len))
+            bs_engine_event(e, &ev);
         break;
     case BS_PARSE_SKIPPED:
         e->stats.skipped++;

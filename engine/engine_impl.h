@@ -24,6 +24,7 @@ struct bs_outcome_stats {
     uint64_t handoffs;         /* sent to a local content filter */
     uint64_t qmail_unstarted;  /* qmail results without "starting" line */
     uint64_t mta_restarts;     /* qmail-send "status: exiting" */
+    uint64_t held_overflow;    /* segment lines past BS_HOLD_MAX */
     uint64_t notifications;    /* bounce/delay notices generated */
     uint64_t expired_no_rcpt;  /* expiries with no deferred rcpt seen */
     uint64_t pending_dropped;  /* pending rcpts when qmgr removed */
@@ -51,6 +52,13 @@ struct bs_engine {
     struct bs_line_stats stats;
     struct bs_outcome_stats out;
     int64_t first_time, last_time;
+    bool segment;   /* follows another segment: hold foreign events */
+    bool replaying; /* replaying another segment's held lines */
+    struct bs_buf held; /* [int64 time][uint32 len][line] records */
+    struct {        /* counters of merged engines' own tables */
+        uint64_t budget_overflows, strings_refused, cells_folded,
+            messages_evicted;
+    } merged;
     uint64_t lines_since_sweep;
     char input_name[256];
     char input_error[512];
@@ -59,6 +67,15 @@ struct bs_engine {
 
 /* Counts one event (track.c). */
 void bs_engine_event(struct bs_engine *e, const struct bs_event *ev);
+/* The correlation keys of an event's message and qmail delivery, into
+ * buf (BS_QUEUE_ID_MAX + 1 bytes); empty when too long. */
+struct bs_slice bs_track_message_key(const struct bs_event *ev,
+                                     struct bs_slice id, char *buf);
+struct bs_slice bs_track_delivery_key(const struct bs_event *ev, char *buf);
+/* In a segment that follows another: keeps the line for the merge instead
+ * of counting it when it concerns a message begun elsewhere (segment.c). */
+bool bs_segment_hold(struct bs_engine *e, const struct bs_event *ev,
+                     const char *line, size_t len);
 /* Counts the pending recipients of a message dropped by a table cap. */
 void bs_track_on_evict(void *ctx, struct bs_message *m);
 

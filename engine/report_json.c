@@ -8,6 +8,8 @@
  */
 #include "rollup.h"
 
+#include <stdlib.h>
+
 #define BS_JSON_SCHEMA 1
 
 static void bs_json_counts(struct bs_buf *b, const struct bs_agg_counts *n)
@@ -46,7 +48,8 @@ static void bs_json_input(struct bs_engine *e, struct bs_buf *b)
     bs_json_kv(b, "lines_unparsed", s->unparsed, true);
     bs_json_kv(b, "lines_oversize", s->oversize, true);
     bs_json_kv(b, "regex_budget_overflows",
-               bs_classifier_budget_overflows(e->classifier), true);
+               bs_classifier_budget_overflows(e->classifier) +
+                   e->merged.budget_overflows, true);
     if (e->last_time >= e->first_time) {
         bs_buf_printf(b, ",\"first_log_time\":%lld,\"last_log_time\":%lld",
                       (long long)e->first_time, (long long)e->last_time);
@@ -71,10 +74,13 @@ static void bs_json_outcomes(struct bs_engine *e, struct bs_buf *b)
     bs_json_kv(b, "notifications", o->notifications, true);
     bs_json_kv(b, "messages_tracked", bs_correlator_count(e->correlator),
                true);
-    bs_json_kv(b, "messages_evicted", bs_correlator_evicted(e->correlator),
-               true);
-    bs_json_kv(b, "cells_folded", bs_agg_folded(e->agg), true);
-    bs_json_kv(b, "strings_refused", bs_intern_refused(e->strings), true);
+    bs_json_kv(b, "messages_evicted", bs_correlator_evicted(e->correlator) +
+                                          e->merged.messages_evicted, true);
+    bs_json_kv(b, "cells_folded", bs_agg_folded(e->agg) +
+                                      e->merged.cells_folded, true);
+    bs_json_kv(b, "strings_refused", bs_intern_refused(e->strings) +
+                                         e->merged.strings_refused, true);
+    bs_json_kv(b, "parallel_lines_not_held", o->held_overflow, true);
     bs_json_kv(b, "unexplained_forms_refused",
                bs_samples_forms_refused(e->samples), true);
     bs_buf_puts(b, "}");
@@ -154,23 +160,46 @@ static void bs_json_sample(struct bs_engine *e, struct bs_buf *b,
     bs_buf_putc(b, '}');
 }
 
+/* Samples are listed by provider, category and detail, so the output does
+ * not depend on the order the input came in. */
+struct bs_sample_ref {
+    const struct bs_sample *s;
+    struct bs_engine *e;
+};
+
+static int bs_sample_ref_cmp(const void *pa, const void *pb)
+{
+    const struct bs_sample_ref *a = pa, *b = pb;
+    int c = strcmp(bs_provider_name(a->e->providers, a->s->provider),
+                   bs_provider_name(b->e->providers, b->s->provider));
+    if (!c)
+        c = strcmp(bs_category_name(a->s->category),
+                   bs_category_name(b->s->category));
+    if (!c)
+        c = strcmp(bs_intern_str(a->e->strings, a->s->detail).ptr,
+                   bs_intern_str(b->e->strings, b->s->detail).ptr);
+    return c;
+}
+
 static void bs_json_samples(struct bs_engine *e, struct bs_buf *b)
 {
     struct bs_buf tmp;
     bs_buf_init(&tmp);
-    size_t n;
+    size_t n, used = 0;
     const struct bs_sample *s = bs_samples_all(e->samples, &n);
+    struct bs_sample_ref *refs = bs_xcalloc(n ? n : 1, sizeof *refs);
+    for (size_t i = 0; i < n; i++)
+        if (s[i].text)
+            refs[used++] = (struct bs_sample_ref){ &s[i], e };
+    qsort(refs, used, sizeof *refs, bs_sample_ref_cmp);
     bs_buf_puts(b, ",\"samples\":[");
-    bool first = true;
-    for (size_t i = 0; i < n; i++) {
-        if (!s[i].text)
-            continue;
-        if (!first)
+    for (size_t i = 0; i < used; i++) {
+        if (i)
             bs_buf_putc(b, ',');
-        bs_json_sample(e, b, &s[i], &tmp);
-        first = false;
+        bs_json_sample(e, b, refs[i].s, &tmp);
     }
     bs_buf_puts(b, "]");
+    free(refs);
     bs_buf_fini(&tmp);
 }
 

@@ -155,12 +155,17 @@ const struct bs_sample *bs_samples_all(const struct bs_samples *s,
 const struct bs_sample *bs_samples_find(const struct bs_samples *s,
                                         unsigned category, uint32_t detail)
 {
+    const struct bs_sample *best = NULL;
     for (size_t i = 0; i < s->samples_cap; i++) {
         const struct bs_sample *x = &s->samples[i];
-        if (x->text && x->category == category && x->detail == detail)
-            return x;
+        if (!x->text || x->category != category || x->detail != detail)
+            continue;
+        if (!best || bs_sample_wins(s, x->time,
+                                    bs_intern_str(s->texts, x->text),
+                                    best->time, best->text))
+            best = x;
     }
-    return NULL;
+    return best;
 }
 
 /* Sorting needs the form texts; each element carries its store. */

@@ -61,7 +61,8 @@ void bs_samples_merge(struct bs_samples *s, const struct bs_samples *from,
 /* All sample slots (unused ones have text == 0). */
 const struct bs_sample *bs_samples_all(const struct bs_samples *s,
                                        size_t *n);
-/* The first sample of a category and detail, any provider, or NULL. */
+/* The sample of a category and detail, any provider (the earliest, then
+ * the smallest text), or NULL. */
 const struct bs_sample *bs_samples_find(const struct bs_samples *s,
                                         unsigned category, uint32_t detail);
 /* Unexplained forms, most frequent first (ties by form text). The array

@@ -36,11 +36,15 @@ static struct bs_slice bs_track_key(char tag, struct bs_slice ns,
     return bs_slice_make(buf, n);
 }
 
-static struct bs_slice bs_message_key(const struct bs_event *ev,
-                                      struct bs_slice id,
-                                      char buf[BS_KEY_MAX + 1])
+struct bs_slice bs_track_message_key(const struct bs_event *ev,
+                                     struct bs_slice id, char *buf)
 {
     return bs_track_key((char)ev->mta, ev->queue_ns, id, buf);
+}
+
+struct bs_slice bs_track_delivery_key(const struct bs_event *ev, char *buf)
+{
+    return bs_track_key('d', ev->queue_ns, ev->delivery_id, buf);
 }
 
 /* The lower-cased domain of an address (after the last '@'). */
@@ -77,7 +81,7 @@ static struct bs_message *bs_track_message(struct bs_engine *e,
                                            struct bs_slice id)
 {
     char buf[BS_KEY_MAX + 1];
-    return bs_correlator_upsert(e->correlator, bs_message_key(ev, id, buf),
+    return bs_correlator_upsert(e->correlator, bs_track_message_key(ev, id, buf),
                                 ev->time, bs_track_on_evict, e);
 }
 
@@ -298,7 +302,7 @@ static void bs_track_qmail_start(struct bs_engine *e,
 {
     char buf[BS_KEY_MAX + 1];
     struct bs_message *d = bs_correlator_upsert(
-        e->deliveries, bs_track_key('d', ev->queue_ns, ev->delivery_id, buf),
+        e->deliveries, bs_track_delivery_key(ev, buf),
         ev->time, NULL, NULL);
     if (!d)
         return;
@@ -319,7 +323,7 @@ static void bs_track_qmail_delivery(struct bs_engine *e,
     struct bs_attempt a = { ev, NULL, 0, e->id_unknown_rcpt,
                             bs_track_qmail_decode(e, ev->text) };
     struct bs_message *d = bs_correlator_find(
-        e->deliveries, bs_track_key('d', ev->queue_ns, ev->delivery_id, buf));
+        e->deliveries, bs_track_delivery_key(ev, buf));
     if (d) {
         int n = snprintf(num, sizeof num, "%llu",
                          (unsigned long long)d->link);
@@ -352,7 +356,7 @@ static void bs_track_forget(struct bs_engine *e, const struct bs_event *ev,
 {
     char buf[BS_KEY_MAX + 1];
     struct bs_message *m = bs_correlator_find(
-        e->correlator, bs_message_key(ev, ev->queue_id, buf));
+        e->correlator, bs_track_message_key(ev, ev->queue_id, buf));
     if (!m)
         return;
     *pending_counter += m->npending;

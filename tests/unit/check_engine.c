@@ -486,6 +486,94 @@ START_TEST(test_qmail_counting)
 }
 END_TEST
 
+/* Engines over consecutive pieces of a log, merged in order, report
+ * exactly what one engine over the whole log reports, wherever the cuts
+ * fall (messages span them). */
+static char *run_pieces(const char *data, size_t len, const size_t *cuts,
+                        size_t ncuts, enum bs_format fmt, const char *by)
+{
+    struct bs_engine *first = NULL;
+    size_t start = 0;
+    for (size_t i = 0; i <= ncuts; i++) {
+        size_t end = i < ncuts ? cuts[i] : len;
+        struct bs_engine *e = engine_new(2026);
+        bs_engine_set_segment(e, i > 0);
+        bs_engine_begin_input(e, "piece", REF_TIME);
+        bs_engine_feed(e, data + start, end - start);
+        bs_engine_end_input(e);
+        if (first) {
+            bs_engine_merge(first, e);
+            bs_engine_free(e);
+        } else {
+            first = e;
+        }
+        start = end;
+    }
+    bs_engine_finish(first);
+    char *out, err[128];
+    size_t outlen;
+    ck_assert_int_eq(bs_engine_render(first, fmt, by, &out, &outlen, err,
+                                      sizeof err), 0);
+    bs_engine_free(first);
+    return out;
+}
+
+/* Cut positions just after a newline near each of n equal fractions. */
+static size_t line_cuts(const char *data, size_t len, size_t n,
+                        size_t shift, size_t *cuts)
+{
+    size_t k = 0;
+    for (size_t i = 1; i < n; i++) {
+        size_t at = len * i / n + shift;
+        while (at < len && data[at - 1] != '\n')
+            at++;
+        if (at < len && (k == 0 || at > cuts[k - 1]))
+            cuts[k++] = at;
+    }
+    return k;
+}
+
+START_TEST(test_merged_pieces_equal_whole)
+{
+    size_t plen;
+    char *pf = bs_test_read_file(BS_TEST_DATA "/sample/maillog", &plen);
+    ck_assert_ptr_nonnull(pf);
+    size_t len = plen + strlen(qmail_log) + strlen(defer_then_outcomes);
+    char *all = malloc(len + 1);
+    memcpy(all, pf, plen);
+    strcpy(all + plen, qmail_log);
+    strcat(all, defer_then_outcomes);
+    free(pf);
+    char *whole = run(all, len, 0, 2026, BS_FORMAT_JSON, NULL, NULL);
+    char *whole_csv = run(all, len, 0, 2026, BS_FORMAT_CSV,
+                          "hour,provider,sender_domain,category,detail",
+                          NULL);
+    char *whole_text = run(all, len, 0, 2026, BS_FORMAT_TEXT, NULL, NULL);
+    size_t pieces[] = { 2, 3, 7, 16 }, shifts[] = { 0, 977, 5011 };
+    for (size_t p = 0; p < 4; p++) {
+        for (size_t s = 0; s < 3; s++) {
+            size_t cuts[16];
+            size_t n = line_cuts(all, len, pieces[p], shifts[s], cuts);
+            char *out = run_pieces(all, len, cuts, n, BS_FORMAT_JSON, NULL);
+            ck_assert_msg(strcmp(out, whole) == 0, "%zu pieces, shift %zu",
+                          pieces[p], shifts[s]);
+            free(out);
+            out = run_pieces(all, len, cuts, n, BS_FORMAT_CSV,
+                             "hour,provider,sender_domain,category,detail");
+            ck_assert_str_eq(out, whole_csv);
+            free(out);
+            out = run_pieces(all, len, cuts, n, BS_FORMAT_TEXT, NULL);
+            ck_assert_str_eq(out, whole_text);
+            free(out);
+        }
+    }
+    free(whole);
+    free(whole_csv);
+    free(whole_text);
+    free(all);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -503,6 +591,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_json_invalid_utf8);
     tcase_add_test(tc, test_live_summary);
     tcase_add_test(tc, test_qmail_counting);
+    tcase_add_test(tc, test_merged_pieces_equal_whole);
     suite_add_tcase(s, tc);
     return s;
 }
