@@ -82,6 +82,22 @@ void bs_engine_set_segment(struct bs_engine *e, int follows_another);
  * afterwards. Call before bs_engine_finish. */
 void bs_engine_merge(struct bs_engine *e, struct bs_engine *next);
 
+/* A failure known from a returned bounce mail (a DSN) rather than from a
+ * log line. Strings are borrowed for the call; any may be NULL or "". */
+struct bs_bounce_event {
+    int64_t time;           /* Arrival-Date or Date, Unix seconds */
+    const char *sender;     /* the original's envelope sender or From */
+    const char *recipient;  /* Final-Recipient (or Original-Recipient) */
+    const char *remote_mta; /* Remote-MTA host name or IP */
+    const char *status;     /* Status: "5.1.1" */
+    const char *text;       /* Diagnostic-Code, folded lines joined */
+    int delayed;            /* Action: delayed (a deferral, not a bounce) */
+};
+/* Counts one bounce like a log's delivery line: provider, sender domain,
+ * category and outcome (bounced, or deferred when delayed). */
+void bs_engine_count_bounce(struct bs_engine *e,
+                            const struct bs_bounce_event *b);
+
 /* No more input: recipients still deferred become "pending". */
 void bs_engine_finish(struct bs_engine *e);
 

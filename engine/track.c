@@ -18,6 +18,7 @@
 #include "engine_impl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #define BS_KEY_MAX BS_QUEUE_ID_MAX
 
@@ -423,4 +424,39 @@ void bs_engine_event(struct bs_engine *e, const struct bs_event *ev)
     case BS_EV_NONE:
         break;
     }
+}
+
+static struct bs_slice bs_cstr(const char *s)
+{
+    return bs_slice_make(s ? s : "", s ? strlen(s) : 0);
+}
+
+void bs_engine_count_bounce(struct bs_engine *e,
+                            const struct bs_bounce_event *b)
+{
+    struct bs_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = BS_EV_DELIVERY;
+    ev.status = b->delayed ? BS_ST_DEFERRED : BS_ST_BOUNCED;
+    ev.time = b->time;
+    ev.sender = bs_cstr(b->sender);
+    ev.sender_is_null = !b->sender || !*b->sender || !strcmp(b->sender, "<>");
+    ev.recipient = bs_cstr(b->recipient);
+    ev.relay_host = bs_cstr(b->remote_mta);
+    ev.dsn = bs_cstr(b->status);
+    ev.text = bs_cstr(b->text);
+    struct bs_message m;
+    memset(&m, 0, sizeof m);
+    if (b->sender) {
+        bs_track_set_sender(e, &m, &ev);
+    }
+    struct bs_attempt a = { &ev, &m,
+                            bs_hash_lower(ev.recipient.ptr, ev.recipient.len),
+                            bs_track_domain_id(e, ev.recipient), ev.text };
+    if (e->last_time < ev.time)
+        e->last_time = ev.time;
+    if (e->first_time > ev.time)
+        e->first_time = ev.time;
+    bs_track_count(e, &a);
+    free(m.pending);
 }

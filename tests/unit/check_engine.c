@@ -574,6 +574,36 @@ START_TEST(test_merged_pieces_equal_whole)
 }
 END_TEST
 
+START_TEST(test_count_bounce_mail)
+{
+    struct bs_engine *e = engine_new(2026);
+    struct bs_bounce_event b = {
+        REF_TIME, "news@Shop.Example", "anna@customer.example",
+        "aspmx.l.google.com", "5.7.26",
+        "550-5.7.26 Unauthenticated email from shop.example is not accepted "
+        "due to domain's DMARC policy. gsmtp", 0
+    };
+    bs_engine_count_bounce(e, &b);
+    b.delayed = 1;
+    b.status = "4.2.2";
+    b.text = "452-4.2.2 The recipient's inbox is out of storage space.";
+    b.sender = NULL;
+    bs_engine_count_bounce(e, &b);
+    bs_engine_finish(e);
+    char *out, err[64];
+    size_t len;
+    bs_engine_render(e, BS_FORMAT_CSV, "provider,sender_domain,category,"
+                     "detail", &out, &len, err, sizeof err);
+    ck_assert_str_eq(out, "provider,sender_domain,category,detail,sent,"
+                          "bounced,expired,deferred,failure_rate\n"
+                          "google,?,mailboxfull,,0,0,0,1,\n"
+                          "google,shop.example,authfailure,dmarc,0,1,0,0,"
+                          "1.0000\n");
+    free(out);
+    bs_engine_free(e);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -592,6 +622,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_live_summary);
     tcase_add_test(tc, test_qmail_counting);
     tcase_add_test(tc, test_merged_pieces_equal_whole);
+    tcase_add_test(tc, test_count_bounce_mail);
     suite_add_tcase(s, tc);
     return s;
 }
