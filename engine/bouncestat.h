@@ -33,10 +33,10 @@ typedef void bs_unparsed_fn(void *ctx, const char *line, size_t len);
 struct bs_engine_options {
     int year;                 /* year of BSD timestamps; 0: infer */
     size_t max_line;          /* longer lines are cut and counted */
-    size_t max_messages;      /* correlation table cap */
+    size_t max_messages;      /* correlation table cap (100,000) */
     int64_t message_ttl;      /* seconds of log time a message is kept */
-    size_t max_cells;         /* aggregate cap */
-    uint32_t max_strings;     /* distinct domains and texts kept */
+    size_t max_cells;         /* aggregate cap (300,000) */
+    uint32_t max_strings;     /* distinct domains and details (200,000) */
     bs_unparsed_fn *unparsed_fn;
     void *unparsed_ctx;
 };

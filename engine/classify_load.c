@@ -124,6 +124,15 @@ static int bs_rule_set_text(struct bs_rule_parser *rp, struct bs_slice v)
         return -1;
     }
     pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* interpreter if no JIT */
+    /* A pattern that matches the empty string matches every text: it
+     * would swallow the classification, so it is refused. */
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    int empty = md ? pcre2_match(re, (PCRE2_SPTR) "", 0, 0, 0, md, NULL) : -1;
+    pcre2_match_data_free(md);
+    if (empty >= 0) {
+        pcre2_code_free(re);
+        return bs_rule_error(rp, "pattern matches the empty string", v);
+    }
     rp->cur->re = re;
     rp->cur->text_src = bs_xstrndup(v.ptr, v.len);
     return 0;

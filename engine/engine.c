@@ -24,10 +24,12 @@ void bs_engine_options_default(struct bs_engine_options *o)
 {
     memset(o, 0, sizeof *o);
     o->max_line = 64 * 1024;
-    o->max_messages = 1000000;
+    /* The caps keep a run of any length under about 64 MiB: see README
+     * "Limits". A busy host has some ten thousand messages in flight. */
+    o->max_messages = 100000;
     o->message_ttl = 8 * 86400;
-    o->max_cells = 2000000;
-    o->max_strings = 1000000;
+    o->max_cells = 300000;
+    o->max_strings = 200000;
 }
 
 const char *bs_version(void)
