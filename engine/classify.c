@@ -68,6 +68,7 @@ void bs_classifier_free(struct bs_classifier *c)
     for (int i = 0; i < c->nrules; i++)
         bs_rule_fini(&c->rules[i]);
     free(c->rules);
+    free(c->order);
     for (unsigned i = 0; i < c->nproviders; i++)
         free(c->provider_names[i]);
     pcre2_match_data_free(c->md);
@@ -204,36 +205,97 @@ static bool bs_rule_text_matches(struct bs_classifier *c,
     return false;
 }
 
+/* Does every condition of rule r hold for this failure? */
+static bool bs_rule_holds(struct bs_classifier *c, const struct bs_rule *r,
+                          unsigned provider, int code, const int dsn[3],
+                          bool have_dsn, struct bs_slice text)
+{
+    if (r->provider >= 0 && (unsigned)r->provider != provider)
+        return false;
+    if (r->code && r->code != code)
+        return false;
+    if (!bs_dsn_matches(r, dsn, have_dsn))
+        return false;
+    return bs_rule_text_matches(c, r, text);
+}
+
+/* Is rule a tried before rule b? More specific first; ties: defined last
+ * first. */
+static bool bs_tried_before(const struct bs_rule *rules, int a, int b)
+{
+    if (rules[a].score != rules[b].score)
+        return rules[a].score > rules[b].score;
+    return a > b;
+}
+
+void bs_classifier_reorder(struct bs_classifier *c)
+{
+    free(c->order);
+    c->order = bs_xmalloc((size_t)(c->nrules ? c->nrules : 1) *
+                          sizeof *c->order);
+    /* Insertion sort: a few hundred rules, once per load. */
+    for (int i = 0; i < c->nrules; i++) {
+        int j = i;
+        while (j > 0 && bs_tried_before(c->rules, i, c->order[j - 1])) {
+            c->order[j] = c->order[j - 1];
+            j--;
+        }
+        c->order[j] = i;
+    }
+    memset(c->memo, 0, sizeof c->memo);
+}
+
+/* The most specific rule that holds: rules are tried in that order, so
+ * the first that holds wins and the rest never run. */
 static int bs_classify_best_rule(struct bs_classifier *c, unsigned provider,
                                  const int dsn[3], bool have_dsn,
                                  struct bs_slice text)
 {
     int code = bs_reply_code(text);
-    int best = -1, best_score = -1;
-    for (int i = 0; i < c->nrules; i++) {
-        const struct bs_rule *r = &c->rules[i];
-        if (r->score < best_score)
-            continue;
-        if (r->provider >= 0 && (unsigned)r->provider != provider)
-            continue;
-        if (r->code && r->code != code)
-            continue;
-        if (!bs_dsn_matches(r, dsn, have_dsn))
-            continue;
-        if (!bs_rule_text_matches(c, r, text))
-            continue;
-        best = i;
-        best_score = r->score;
+    for (int k = 0; k < c->nrules; k++) {
+        int i = c->order[k];
+        if (bs_rule_holds(c, &c->rules[i], provider, code, dsn, have_dsn,
+                          text))
+            return i;
     }
-    return best;
+    return -1;
+}
+
+/* Is a token of a response text an address, an IP, an id or a long
+ * number? Those vary between otherwise equal texts (recipients, "gsmtp"
+ * ids, timestamps) and are left out of the memo key. Short codes like
+ * 550, 5.7.26, S3150 and [TSS04] stay in. */
+static bool bs_memo_masked(const char *p, size_t n)
+{
+    size_t digits = 0, dots = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '@')
+            return true;
+        digits += bs_is_digit(p[i]);
+        dots += p[i] == '.';
+    }
+    if (digits && digits + dots == n && dots == 3)
+        return true;
+    return (digits && n >= 8) || (digits == n && n >= 5);
 }
 
 static uint64_t bs_classify_memo_key(unsigned provider, struct bs_slice dsn,
                                      struct bs_slice text)
 {
-    uint64_t h = bs_hash_bytes(text.ptr, text.len);
-    h ^= bs_hash_bytes(dsn.ptr, dsn.len) * 31;
-    return h ^ ((uint64_t)provider << 56) ^ ((uint64_t)provider * 0x9e3779b1);
+    uint64_t h = bs_hash_bytes(dsn.ptr, dsn.len) ^
+                 ((uint64_t)provider * 0x9e3779b97f4a7c15ULL);
+    const char *p = text.ptr, *end = text.ptr + text.len;
+    while (p < end) {
+        const char *s = p;
+        while (p < end && *p != ' ')
+            p++;
+        size_t n = (size_t)(p - s);
+        uint64_t t = bs_memo_masked(s, n) ? 0x51 : bs_hash_bytes(s, n);
+        h = (h ^ t) * 0x100000001b3ULL;
+        while (p < end && *p == ' ')
+            p++;
+    }
+    return h ^ (h >> 29);
 }
 
 void bs_classify(struct bs_classifier *c, unsigned provider,
@@ -245,12 +307,19 @@ void bs_classify(struct bs_classifier *c, unsigned provider,
     int parts[3] = { 0, 0, 0 };
     bool have_dsn = dsn.len ? bs_dsn_parse(dsn.ptr, dsn.len, parts) != 0
                             : bs_dsn_in_text(text, parts);
+    /* Texts that differ only in masked tokens share a memo entry; the
+     * remembered rule is checked against this text before it is used. */
     uint64_t key = bs_classify_memo_key(provider, dsn, text);
     struct bs_memo_slot *slot = &c->memo[key % BS_MEMO_SLOTS];
-    int rule;
+    int rule = -2;
     if (slot->used && slot->hash == key) {
         rule = slot->rule;
-    } else {
+        if (rule >= 0 && !bs_rule_holds(c, &c->rules[rule], provider,
+                                        bs_reply_code(text), parts,
+                                        have_dsn, text))
+            rule = -2;
+    }
+    if (rule == -2) {
         rule = bs_classify_best_rule(c, provider, parts, have_dsn, text);
         *slot = (struct bs_memo_slot){ key, rule, true };
     }

@@ -13,7 +13,7 @@
 #include <pcre2.h>
 
 #define BS_MAX_DSN_PATTERNS 8
-#define BS_MEMO_SLOTS 4096
+#define BS_MEMO_SLOTS 16384
 #define BS_MATCH_LIMIT 100000
 #define BS_DEPTH_LIMIT 2000
 
@@ -49,6 +49,7 @@ struct bs_memo_slot {
 struct bs_classifier {
     struct bs_rule *rules;
     int nrules, rules_cap;
+    int *order; /* rule indices, most specific first, ties: later first */
     char *provider_names[64];
     unsigned provider_index[64];
     unsigned nproviders;
@@ -61,6 +62,8 @@ struct bs_classifier {
 };
 
 
+/* Rebuilds the order rules are tried in, after rules changed. */
+void bs_classifier_reorder(struct bs_classifier *c);
 /* Frees what a rule owns (not the struct itself). */
 void bs_rule_fini(struct bs_rule *r);
 

@@ -281,8 +281,11 @@ int bs_classifier_load(struct bs_classifier *c, const char *source,
         rc = bs_rule_line(&rp, p, eol);
         p = nl ? nl + 1 : end;
     }
-    if (rc == 0)
-        return bs_rule_finish(&rp);
+    if (rc == 0) {
+        rc = bs_rule_finish(&rp);
+        bs_classifier_reorder(c);
+        return rc;
+    }
     if (rp.cur) {
         bs_rule_fini(rp.cur);
         free(rp.cur);
