@@ -55,15 +55,29 @@ char *bs_xstrndup(const char *s, size_t n)
     return p;
 }
 
+/* Eight bytes a step, each step a multiply and a shift (the splitmix64
+ * finaliser's constants): quality enough for tables keyed by short
+ * strings, and several times faster than a byte-wise hash. */
 uint64_t bs_hash_bytes(const void *p, size_t n)
 {
     const unsigned char *s = p;
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ULL;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
+    while (n >= 8) {
+        uint64_t v;
+        memcpy(&v, s, 8);
+        h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+        s += 8;
+        n -= 8;
     }
-    return h ^ (h >> 29);
+    if (n) {
+        uint64_t v = 0;
+        memcpy(&v, s, n);
+        h = (h ^ v) * 0x94d049bb133111ebULL;
+        h ^= h >> 29;
+    }
+    h *= 0xbf58476d1ce4e5b9ULL;
+    return h ^ (h >> 32);
 }
 
 uint64_t bs_hash_lower(const void *p, size_t n)

@@ -40,31 +40,59 @@ struct bs_pf_cursor {
 static struct bs_slice bs_pf_daemon(struct bs_slice program)
 {
     const char *slash = NULL;
-    for (size_t i = 0; i < program.len; i++)
-        if (program.ptr[i] == '/')
-            slash = program.ptr + i;
+    for (size_t i = program.len; i > 0 && !slash; i--)
+        if (program.ptr[i - 1] == '/')
+            slash = program.ptr + i - 1;
     if (!slash)
         return bs_slice_make(program.ptr, 0);
     return bs_slice_make(slash + 1,
                          (size_t)(program.ptr + program.len - slash - 1));
 }
 
-static bool bs_pf_is_daemon_name(struct bs_slice d)
+struct bs_pf_name {
+    const char *name;
+    size_t len;
+};
+#define BS_PF_NAME(s) { s, sizeof(s) - 1 }
+
+static bool bs_pf_in(struct bs_slice d, const struct bs_pf_name *names,
+                     size_t n)
 {
-    static const char *const names[] = {
-        "smtp", "lmtp", "local", "virtual", "pipe", "error", "discard",
-        "retry", "qmgr", "nqmgr", "oqmgr", "bounce", "defer", "trace",
-        "postsuper", "smtpd", "cleanup", "pickup", "postscreen", "anvil",
-        "scache", "tlsmgr", "tlsproxy", "dnsblog", "trivial-rewrite",
-        "verify", "master", "sendmail", "postdrop", "postmap", "flush",
-        "showq", "proxymap", "postlog", "postfix-script", "spawn",
-        "postqueue", "postalias", "postconf", "postcat", "qmqpd",
-        "proxywrite", "postmulti", "smtp-sink", "oqmgr", "lmtpd",
-    };
-    for (size_t i = 0; i < BS_ARRAY_LEN(names); i++)
-        if (d.len == strlen(names[i]) && memcmp(d.ptr, names[i], d.len) == 0)
+    for (size_t i = 0; i < n; i++)
+        if (d.len == names[i].len && d.ptr[0] == names[i].name[0] &&
+            memcmp(d.ptr, names[i].name, d.len) == 0)
             return true;
     return false;
+}
+
+/* The daemons that log deliveries, most frequent first. */
+static const struct bs_pf_name bs_pf_delivery_daemons[] = {
+    BS_PF_NAME("smtp"), BS_PF_NAME("lmtp"), BS_PF_NAME("local"),
+    BS_PF_NAME("virtual"), BS_PF_NAME("pipe"), BS_PF_NAME("error"),
+    BS_PF_NAME("discard"), BS_PF_NAME("retry"),
+};
+
+static bool bs_pf_is_daemon_name(struct bs_slice d)
+{
+    static const struct bs_pf_name others[] = {
+        BS_PF_NAME("smtpd"), BS_PF_NAME("qmgr"), BS_PF_NAME("cleanup"),
+        BS_PF_NAME("postscreen"), BS_PF_NAME("anvil"), BS_PF_NAME("bounce"),
+        BS_PF_NAME("tlsproxy"), BS_PF_NAME("dnsblog"), BS_PF_NAME("pickup"),
+        BS_PF_NAME("scache"), BS_PF_NAME("nqmgr"), BS_PF_NAME("oqmgr"),
+        BS_PF_NAME("defer"), BS_PF_NAME("trace"), BS_PF_NAME("postsuper"),
+        BS_PF_NAME("tlsmgr"), BS_PF_NAME("trivial-rewrite"),
+        BS_PF_NAME("verify"), BS_PF_NAME("master"), BS_PF_NAME("sendmail"),
+        BS_PF_NAME("postdrop"), BS_PF_NAME("postmap"), BS_PF_NAME("flush"),
+        BS_PF_NAME("showq"), BS_PF_NAME("proxymap"), BS_PF_NAME("postlog"),
+        BS_PF_NAME("postfix-script"), BS_PF_NAME("spawn"),
+        BS_PF_NAME("postqueue"), BS_PF_NAME("postalias"),
+        BS_PF_NAME("postconf"), BS_PF_NAME("postcat"), BS_PF_NAME("qmqpd"),
+        BS_PF_NAME("proxywrite"), BS_PF_NAME("postmulti"),
+        BS_PF_NAME("smtp-sink"), BS_PF_NAME("lmtpd"),
+    };
+    return d.len && (bs_pf_in(d, bs_pf_delivery_daemons,
+                              BS_ARRAY_LEN(bs_pf_delivery_daemons)) ||
+                     bs_pf_in(d, others, BS_ARRAY_LEN(others)));
 }
 
 static bool bs_pf_claims(struct bs_slice program)

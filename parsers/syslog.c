@@ -41,6 +41,21 @@ void bs_syslog_year_init(struct bs_syslog_year *y, int explicit_year,
     y->ref_time = ref_time;
     y->cur_year = explicit_year;
     y->last_month = 0;
+    y->cache_month = 0;
+    y->cache_ref_time = INT64_MIN;
+}
+
+static int64_t bs_cached_days(struct bs_syslog_year *y, int year, int month,
+                              int day)
+{
+    if (y->cache_month != month || y->cache_day != day ||
+        y->cache_year != year) {
+        y->cache_year = year;
+        y->cache_month = month;
+        y->cache_day = day;
+        y->cache_days = bs_days_from_civil(year, month, day);
+    }
+    return y->cache_days;
 }
 
 /* Reads exactly n digits. */
@@ -109,12 +124,16 @@ static int bs_year_for(struct bs_syslog_year *y, int month, int day,
         y->last_month = month;
         return y->cur_year;
     }
-    int64_t ref_year;
-    int rm, rd;
-    bs_civil_from_days(y->ref_time >= 0 ? y->ref_time / 86400 : 0,
-                       &ref_year, &rm, &rd);
-    int64_t year = ref_year;
-    if (bs_days_from_civil(year, month, day) * 86400 + secs >
+    if (y->cache_ref_time != y->ref_time) {
+        int64_t ref_year;
+        int rm, rd;
+        bs_civil_from_days(y->ref_time >= 0 ? y->ref_time / 86400 : 0,
+                           &ref_year, &rm, &rd);
+        y->cache_ref_year = (int)ref_year;
+        y->cache_ref_time = y->ref_time;
+    }
+    int64_t year = y->cache_ref_year;
+    if (bs_cached_days(y, (int)year, month, day) * 86400 + secs >
         y->ref_time + 86400)
         year--;
     while (month == 2 && day == 29 && !bs_is_leap(year))
@@ -142,7 +161,7 @@ static bool bs_bsd_time(struct bs_syslog_year *y, struct bs_cursor *c,
     if (day < 1 || day > 31 || !bs_lit(c, ' ') || !bs_clock(c, &secs))
         return false;
     int year = bs_year_for(y, month, day, secs);
-    *out = bs_days_from_civil(year, month, day) * 86400 + secs;
+    *out = bs_cached_days(y, year, month, day) * 86400 + secs;
     return true;
 }
 

@@ -37,6 +37,12 @@ struct bs_syslog_year {
     int64_t ref_time;  /* Unix seconds */
     int cur_year;      /* explicit mode: year of the last line */
     int last_month;    /* explicit mode: 1..12, 0 before the first line */
+    /* The day number of the last (year, month, day) seen: most lines of a
+     * log share their date with the line before. */
+    int cache_year, cache_month, cache_day;
+    int64_t cache_days;
+    int64_t cache_ref_time; /* ref_time whose year is cache_ref_year */
+    int cache_ref_year;
 };
 
 struct bs_syslog_record {
