@@ -65,6 +65,18 @@ struct bs_engine {
     bool input_failed;
 };
 
+/* What a counted delivery attempt was, for observers of the stream. */
+enum bs_outcome { BS_OUT_SENT, BS_OUT_BOUNCED, BS_OUT_EXPIRED,
+                  BS_OUT_DEFERRED };
+
+/* Called by track.c for every outcome or deferral it counts, with the
+ * cell key (log time bucket, provider, domains, category, detail, dsn),
+ * the exact log time, the rule and the text (may be empty). The alert
+ * watcher and the metrics hang off this (observe.c). */
+void bs_engine_observed(struct bs_engine *e, const struct bs_agg_key *k,
+                        enum bs_outcome what, int64_t time, int rule,
+                        struct bs_slice text);
+
 /* Counts one event (track.c). */
 void bs_engine_event(struct bs_engine *e, const struct bs_event *ev);
 /* The correlation keys of an event's message and qmail delivery, into

@@ -136,8 +136,9 @@ static void bs_track_count_expired(struct bs_engine *e,
     k.dsn = p->dsn;
     k.severity = BS_SEV_SOFT;
     bs_agg_cell(e->agg, &k)->expired++;
-    bs_track_keep_sample(e, &k, p->rule,
-                         bs_samples_text(e->samples, p->sample), t);
+    struct bs_slice text = bs_samples_text(e->samples, p->sample);
+    bs_track_keep_sample(e, &k, p->rule, text, t);
+    bs_engine_observed(e, &k, BS_OUT_EXPIRED, t, p->rule, text);
 }
 
 /* A message passed to a content filter on this host (amavis, spamassassin
@@ -258,18 +259,24 @@ static void bs_track_count(struct bs_engine *e, const struct bs_attempt *a)
     k.dsn = bs_dsn_pack(ev->dsn);
     if (ev->status == BS_ST_SENT) {
         bs_agg_cell(e->agg, &k)->sent++;
+        bs_engine_observed(e, &k, BS_OUT_SENT, ev->time, -1, a->text);
     } else {
         int rule = bs_track_classify(e, ev, a->text, &k);
         struct bs_agg_counts *n = bs_agg_cell(e->agg, &k);
         if (ev->status == BS_ST_DEFERRED) {
             n->deferred++;
+            bs_engine_observed(e, &k, BS_OUT_DEFERRED, ev->time, rule,
+                               a->text);
             bs_track_remember_deferral(e, a, p, &k, rule);
             return;
         }
-        if (ev->status == BS_ST_EXPIRED)
+        enum bs_outcome what = ev->status == BS_ST_EXPIRED ? BS_OUT_EXPIRED
+                                                           : BS_OUT_BOUNCED;
+        if (what == BS_OUT_EXPIRED)
             n->expired++;
         else
             n->bounced++;
+        bs_engine_observed(e, &k, what, ev->time, rule, a->text);
     }
     if (!known)
         e->out.deliveries_unknown_sender++;
