@@ -261,41 +261,15 @@ static int bs_classify_best_rule(struct bs_classifier *c, unsigned provider,
     return -1;
 }
 
-/* Is a token of a response text an address, an IP, an id or a long
- * number? Those vary between otherwise equal texts (recipients, "gsmtp"
- * ids, timestamps) and are left out of the memo key. Short codes like
- * 550, 5.7.26, S3150 and [TSS04] stay in. */
-static bool bs_memo_masked(const char *p, size_t n)
-{
-    size_t digits = 0, dots = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == '@')
-            return true;
-        digits += bs_is_digit(p[i]);
-        dots += p[i] == '.';
-    }
-    if (digits && digits + dots == n && dots == 3)
-        return true;
-    return (digits && n >= 8) || (digits == n && n >= 5);
-}
-
+/* The memo key: provider, status code and the exact text. Texts with
+ * unique ids (most providers add one) do not repeat, but bounces of
+ * campaigns and deferrals of retries do, and those are the bulk. */
 static uint64_t bs_classify_memo_key(unsigned provider, struct bs_slice dsn,
                                      struct bs_slice text)
 {
-    uint64_t h = bs_hash_bytes(dsn.ptr, dsn.len) ^
-                 ((uint64_t)provider * 0x9e3779b97f4a7c15ULL);
-    const char *p = text.ptr, *end = text.ptr + text.len;
-    while (p < end) {
-        const char *s = p;
-        while (p < end && *p != ' ')
-            p++;
-        size_t n = (size_t)(p - s);
-        uint64_t t = bs_memo_masked(s, n) ? 0x51 : bs_hash_bytes(s, n);
-        h = (h ^ t) * 0x100000001b3ULL;
-        while (p < end && *p == ' ')
-            p++;
-    }
-    return h ^ (h >> 29);
+    uint64_t h = bs_hash_bytes(text.ptr, text.len);
+    h ^= bs_hash_bytes(dsn.ptr, dsn.len) * 0x9e3779b97f4a7c15ULL;
+    return h ^ ((uint64_t)provider * 0xbf58476d1ce4e5b9ULL);
 }
 
 void bs_classify(struct bs_classifier *c, unsigned provider,
@@ -307,18 +281,11 @@ void bs_classify(struct bs_classifier *c, unsigned provider,
     int parts[3] = { 0, 0, 0 };
     bool have_dsn = dsn.len ? bs_dsn_parse(dsn.ptr, dsn.len, parts) != 0
                             : bs_dsn_in_text(text, parts);
-    /* Texts that differ only in masked tokens share a memo entry; the
-     * remembered rule is checked against this text before it is used. */
     uint64_t key = bs_classify_memo_key(provider, dsn, text);
     struct bs_memo_slot *slot = &c->memo[key % BS_MEMO_SLOTS];
     int rule = -2;
-    if (slot->used && slot->hash == key) {
+    if (slot->used && slot->hash == key)
         rule = slot->rule;
-        if (rule >= 0 && !bs_rule_holds(c, &c->rules[rule], provider,
-                                        bs_reply_code(text), parts,
-                                        have_dsn, text))
-            rule = -2;
-    }
     if (rule == -2) {
         rule = bs_classify_best_rule(c, provider, parts, have_dsn, text);
         *slot = (struct bs_memo_slot){ key, rule, true };
