@@ -357,6 +357,18 @@ static bool bs_hint_group(const struct bs_rule *r, pcre2_match_data *md,
     return nonempty;
 }
 
+/* What a hint says where a value is unknown and it gives no fallback. */
+static const char *bs_hint_unknown(struct bs_slice name)
+{
+    if (BS_SLICE_EQ(name, "sender_domain"))
+        return "the envelope sender's domain";
+    if (BS_SLICE_EQ(name, "recipient_domain"))
+        return "the recipient's domain";
+    if (BS_SLICE_EQ(name, "provider"))
+        return "the receiving provider";
+    return "(not in the text)";
+}
+
 /* One "{name}" or "{name|fallback}" at *p (just after the '{'). */
 static const char *bs_hint_placeholder(const struct bs_rule *r,
                                        pcre2_match_data *md, bool matched,
@@ -378,7 +390,7 @@ static const char *bs_hint_placeholder(const struct bs_rule *r,
         if (bar)
             bs_buf_append(out, bar + 1, (size_t)(close - bar - 1));
         else
-            bs_buf_printf(out, "(unknown %.*s)", (int)name.len, name.ptr);
+            bs_buf_puts(out, bs_hint_unknown(name));
     }
     return close + 1;
 }

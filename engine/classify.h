@@ -99,8 +99,9 @@ struct bs_hint_fields {
 /* Appends a rule's hint (ja: the Japanese one, falling back to English)
  * with its placeholders filled: the fields above, then the named groups
  * of the rule's own pattern matched against text. "{name|fallback}" gives
- * the fallback when the value is unknown; an unknown value without one is
- * written "(unknown name)". Appends nothing for a rule without a hint. */
+ * the fallback when the value is unknown; without one an unknown field
+ * reads "the envelope sender's domain" (and the like), an unknown group
+ * "(not in the text)". Appends nothing for a rule without a hint. */
 void bs_classifier_render_hint(struct bs_classifier *c, int rule, bool ja,
                                struct bs_slice text,
                                const struct bs_hint_fields *f,

@@ -304,7 +304,7 @@ START_TEST(test_hint_placeholders)
     bs_classifier_render_hint(f.c, r.rule, false, text, &fields, &out);
     ck_assert_str_eq(out.data, "Add 203.0.113.5 to the SPF of shop.example; "
                                "sender mail.shop.example, to google; "
-                               "(unknown nothing)");
+                               "(not in the text)");
     bs_buf_reset(&out);
     bs_classifier_render_hint(f.c, r.rule, true, text, &fields, &out);
     ck_assert_str_eq(out.data, "mail.shop.example の SPF に 203.0.113.5 を"
@@ -313,9 +313,10 @@ START_TEST(test_hint_placeholders)
     bs_buf_reset(&out);
     bs_classifier_render_hint(f.c, r.rule, false,
                               BS_SLICE_LIT("no ip here"), NULL, &out);
-    ck_assert_str_eq(out.data, "Add the sending IP to the SPF of (unknown "
-                               "spf_domain); sender (unknown sender_domain), "
-                               "to (unknown provider); (unknown nothing)");
+    ck_assert_str_eq(out.data, "Add the sending IP to the SPF of (not in "
+                               "the text); sender the envelope sender's "
+                               "domain, to the receiving provider; (not in "
+                               "the text)");
     bs_buf_fini(&out);
     bs_buf_fini(&err);
     unload(&f);
