@@ -57,7 +57,7 @@ struct bs_engine {
     struct bs_buf held; /* [int64 time][uint32 len][line] records */
     struct {        /* counters of merged engines' own tables */
         uint64_t budget_overflows, strings_refused, cells_folded,
-            messages_evicted, regex_runs;
+            messages_evicted;
     } merged;
     uint64_t lines_since_sweep;
     char input_name[256];

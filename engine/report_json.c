@@ -47,8 +47,6 @@ static void bs_json_input(struct bs_engine *e, struct bs_buf *b)
     bs_json_kv(b, "lines_no_prefix", s->no_prefix, true);
     bs_json_kv(b, "lines_unparsed", s->unparsed, true);
     bs_json_kv(b, "lines_oversize", s->oversize, true);
-    bs_json_kv(b, "regex_runs", bs_classifier_regex_runs(e->classifier) +
-                                    e->merged.regex_runs, true);
     bs_json_kv(b, "regex_budget_overflows",
                bs_classifier_budget_overflows(e->classifier) +
                    e->merged.budget_overflows, true);

@@ -241,8 +241,6 @@ static void bs_segment_merge_counters(struct bs_engine *e,
     e->merged.budget_overflows +=
         bs_classifier_budget_overflows(next->classifier) +
         next->merged.budget_overflows;
-    e->merged.regex_runs += bs_classifier_regex_runs(next->classifier) +
-                            next->merged.regex_runs;
     e->merged.strings_refused +=
         bs_intern_refused(next->strings) + next->merged.strings_refused;
     e->merged.cells_folded +=
