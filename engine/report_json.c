@@ -71,6 +71,8 @@ static void bs_json_outcomes(struct bs_engine *e, struct bs_buf *b)
                true);
     bs_json_kv(b, "verification_probes", o->probes, true);
     bs_json_kv(b, "content_filter_handoffs", o->handoffs, true);
+    bs_json_kv(b, "qmail_results_without_start", o->qmail_unstarted, true);
+    bs_json_kv(b, "mta_restarts", o->mta_restarts, true);
     bs_json_kv(b, "notifications", o->notifications, true);
     bs_json_kv(b, "messages_tracked", bs_correlator_count(e->correlator),
                true);

@@ -69,12 +69,6 @@ void bs_track_on_evict(void *ctx, struct bs_message *m)
     e->out.pending_evicted += m->npending;
 }
 
-static void bs_track_drop(void *ctx, struct bs_message *m)
-{
-    struct bs_engine *e = ctx;
-    e->out.pending_dropped += m->npending;
-}
-
 /* The message with this id, created when the log has not named it before
  * (its sender then stays unknown). */
 static struct bs_message *bs_track_message(struct bs_engine *e,
@@ -371,22 +365,23 @@ static void bs_track_forget(struct bs_engine *e, const struct bs_event *ev,
     bs_correlator_remove(e->correlator, m);
 }
 
-/* qmail-send exited: its message and delivery numbers mean nothing now. */
+/* qmail-send exited. Its delivery numbers start again at 1, so the ones
+ * in the table mean nothing now; its message numbers are the queue files'
+ * inodes and survive (the new qmail-send picks the queue up without
+ * logging "new msg" or "info msg" again), so messages are kept. */
 static void bs_track_restart(struct bs_engine *e, const struct bs_event *ev)
 {
     char buf[BS_KEY_MAX + 1];
     size_t n = ev->queue_ns.len + 2;
     if (n > BS_KEY_MAX)
         return;
-    buf[0] = (char)ev->mta;
+    buf[0] = 'd';
     memcpy(buf + 1, ev->queue_ns.ptr, ev->queue_ns.len);
     buf[n - 1] = ':';
-    bs_correlator_remove_prefixed(e->correlator, bs_slice_make(buf, n),
-                                  bs_track_drop, e);
-    buf[0] = 'd';
     bs_correlator_remove_prefixed(e->deliveries, bs_slice_make(buf, n), NULL,
                                   NULL);
-    e->out.mta_restarts++;
+    if (!e->replaying) /* a replayed restart was counted in its segment */
+        e->out.mta_restarts++;
 }
 
 void bs_engine_event(struct bs_engine *e, const struct bs_event *ev)

@@ -10,9 +10,9 @@
  *   delivery D: success|failure|deferral: TEXT         -> DELIVERY
  *   end msg N                                          -> MESSAGE_DONE
  *   bounce msg N qp Q                                  -> NOTIFICATION
- *   triple bounce: discarding bounce/N                 -> NOTIFICATION
  *   status: exiting                                    -> MTA_RESTART
- *   status: local l/L remote r/R, warning:, alert:     -> SKIPPED
+ *   status: local l/L remote r/R, warning:, alert:,
+ *   triple bounce: discarding bounce/N (nothing sent)  -> SKIPPED
  *
  * qmail-send writes the remote text with '_' for spaces and '/' between
  * response lines, so it contains no blank: it runs to the next space. The
@@ -243,7 +243,7 @@ static enum bs_parse_result bs_q_parse(const struct bs_syslog_record *rec,
         return bs_q_result(&c, ev);
     if (BS_Q_LIT(&c, "end msg "))
         return bs_q_msg(&c, ev, BS_EV_MESSAGE_DONE);
-    if (BS_Q_LIT(&c, "bounce msg ") || BS_Q_LIT(&c, "triple bounce: ")) {
+    if (BS_Q_LIT(&c, "bounce msg ")) {
         ev->kind = BS_EV_NOTIFICATION;
         return BS_PARSE_EVENT;
     }

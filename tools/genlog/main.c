@@ -1,11 +1,13 @@
 /*
- * main.c - bs-gen-maillog: a deterministic Postfix maillog with ground truth
+ * main.c - bs-gen-maillog: a deterministic Postfix or qmail log with
+ * ground truth
  *
  * SYNOPSIS
  *      bs-gen-maillog [--seed N] [--messages N | --size BYTES]
  *              [--start 'YYYY-MM-DD HH:MM:SS'] [--year-format bsd|rfc3339]
  *              [--long-queue-ids] [--failure-share PCT] [--truth FILE]
- *              [-o FILE]
+ *              [--mta postfix|qmail]
+ *              [--qmail-format multilog|syslog|tai64nlocal] [-o FILE]
  *
  * DESCRIPTION
  *      Writes the syslog maillog of a busy Postfix 3.x server at a Japanese
@@ -20,6 +22,12 @@
  *      arguments give byte-identical log and truth. --failure-share is the
  *      share of failures among recipients of the generated messages;
  *      notifications fail at a quarter of that rate.
+ *
+ *      --mta qmail writes the same mail flow as qmail-send logs it
+ *      instead (qmail.h): under multilog (TAI64N stamps, the default),
+ *      as tai64nlocal prints it, or through splogger to syslog (BSD
+ *      stamps, or RFC 3339 with --year-format rfc3339). Its truth counts
+ *      what those lines show. --long-queue-ids is Postfix's only.
  *
  * SOURCE TOUR (reading order)
  *      common.h        units (microseconds, ppm) and xcalloc
@@ -37,6 +45,7 @@
  *      render.h        MTA-neutral line pieces: prefix, addresses, replies
  *      postfix.h       the Postfix writer (postfix_procs.h, postfix_delivery.h,
  *                      postfix_noise.h are its parts)
+ *      qmail.h         the qmail writer (qmail_delivery.h, qmail_evidence.h)
  *
  * DIAGNOSTICS
  *      Usage errors exit 2, I/O errors exit 1. A one-line summary goes to
@@ -45,6 +54,7 @@
 #include "common.h"
 #include "out.h"
 #include "postfix.h"
+#include "qmail.h"
 #include "sim.h"
 #include "timefmt.h"
 #include "truth.h"
@@ -58,6 +68,8 @@ struct options {
     struct sim_config sim;
     int rfc3339;
     int long_queue_ids;
+    int qmail;              /* --mta qmail */
+    int qmail_format;       /* enum qmail_format; -1: not given */
     const char *truth_path;
     const char *out_path;
 };
@@ -68,7 +80,8 @@ static void usage(void)
           "         [--start 'YYYY-MM-DD HH:MM:SS'] "
           "[--year-format bsd|rfc3339]\n"
           "         [--long-queue-ids] [--failure-share PCT] [--truth FILE]\n"
-          "         [-o FILE]\n"
+          "         [--mta postfix|qmail]\n"
+          "         [--qmail-format multilog|syslog|tai64nlocal] [-o FILE]\n"
           "  --size accepts a k, M or G suffix (powers of 1024).\n", stderr);
     exit(2);
 }
@@ -165,6 +178,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 
     *opt = (struct options){
         .sim = {.seed = 1, .messages = 1000, .failure_ppm = PCT(8)},
+        .qmail_format = -1,
     };
     cfg->start = parse_start("2026-11-01 00:00:00");
     for (int i = 1; i < argc; i++) {
@@ -192,6 +206,23 @@ static void parse_options(int argc, char **argv, struct options *opt)
             cfg->failure_ppm = parse_share(need_arg(argc, argv, &i));
         } else if (!strcmp(a, "--truth")) {
             opt->truth_path = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "--mta")) {
+            const char *m = need_arg(argc, argv, &i);
+
+            if (strcmp(m, "postfix") && strcmp(m, "qmail"))
+                usage();
+            opt->qmail = !strcmp(m, "qmail");
+        } else if (!strcmp(a, "--qmail-format")) {
+            const char *f = need_arg(argc, argv, &i);
+
+            if (!strcmp(f, "multilog"))
+                opt->qmail_format = QMAIL_MULTILOG;
+            else if (!strcmp(f, "syslog"))
+                opt->qmail_format = QMAIL_SYSLOG;
+            else if (!strcmp(f, "tai64nlocal"))
+                opt->qmail_format = QMAIL_TAI64NLOCAL;
+            else
+                usage();
         } else if (!strcmp(a, "-o")) {
             opt->out_path = need_arg(argc, argv, &i);
         } else {
@@ -200,14 +231,22 @@ static void parse_options(int argc, char **argv, struct options *opt)
     }
     if (by_count && by_size)
         usage();
+    if (!opt->qmail && opt->qmail_format >= 0)
+        usage();
+    if (opt->qmail && opt->qmail_format < 0)
+        opt->qmail_format = QMAIL_MULTILOG;
+    if (opt->qmail && (opt->long_queue_ids ||
+                       (opt->rfc3339 && opt->qmail_format != QMAIL_SYSLOG)))
+        usage();
     if (by_size)
         cfg->messages = 0;
 }
 
-static void print_summary(const struct sim *s, const struct out *o)
+static void print_summary(const struct sim *s, const struct truth *truth,
+                          const struct out *o)
 {
     const struct sim_stats *st = &s->stats;
-    const struct truth_counts *t = &s->truth.total;
+    const struct truth_counts *t = &truth->total;
 
     fprintf(stderr, PROGNAME ": seed=%llu messages=%llu (prelog=%llu) "
             "notices=%llu lines=%llu bytes=%llu recipients sent=%llu "
@@ -228,6 +267,7 @@ int main(int argc, char **argv)
     struct out out;
     struct sim sim;
     struct writer *writer;
+    const struct truth *truth;
     FILE *fp = stdout;
     int rc = 0;
 
@@ -237,19 +277,26 @@ int main(int argc, char **argv)
         return 1;
     }
     out_init(&out, fp);
-    writer = postfix_writer_new(opt.rfc3339, opt.long_queue_ids);
+    if (opt.qmail)
+        writer = qmail_writer_new((enum qmail_format)opt.qmail_format,
+                                  opt.rfc3339);
+    else
+        writer = postfix_writer_new(opt.rfc3339, opt.long_queue_ids);
     sim_init(&sim, &opt.sim, &out, writer);
     sim_run(&sim);
+    truth = writer->ops->truth ? writer->ops->truth(writer) : &sim.truth;
     if (fflush(fp) || out.failed || (opt.out_path && fclose(fp))) {
         fprintf(stderr, PROGNAME ": write error: %s\n", strerror(errno));
         rc = 1;
     }
-    if (opt.truth_path && truth_write_csv(&sim.truth, opt.truth_path)) {
+    if (opt.truth_path && truth_write_csv(truth, opt.truth_path)) {
         fprintf(stderr, PROGNAME ": %s: %s\n", opt.truth_path,
                 strerror(errno));
         rc = 1;
     }
-    print_summary(&sim, &out);
+    print_summary(&sim, truth, &out);
+    if (opt.qmail)
+        qmail_print_stats(writer, stderr);
     sim_fini(&sim);
     writer->ops->free(writer);
     out_fini(&out);

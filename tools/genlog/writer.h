@@ -9,14 +9,15 @@
  * lines its MTA would log, to env->out, stamped with *env->now. A writer
  * decides nothing about the mail flow, only how it is logged.
  *
- * One writer per MTA format, behind struct writer_ops: postfix.h is the
- * one there is. To add another (qmail's qmail-send lines under multilog or
- * syslog, say), implement every op in new files, map each event to that
- * MTA's lines (an op may write nothing), and let main.c choose it. The
- * MTA-neutral pieces (addresses, relay hosts, reply texts, the syslog
- * prefix) are in render.h; a multilog writer would stamp its lines with
- * TAI64N from *env->now instead of the syslog prefix. Per-message state a
- * writer needs goes in the fields of struct message marked "writer's".
+ * One writer per MTA format, behind struct writer_ops: postfix.h and
+ * qmail.h (qmail-send under multilog or splogger). To add another,
+ * implement every op in new files, map each event to that MTA's lines (an
+ * op may write nothing), and let main.c choose it. The MTA-neutral pieces
+ * (addresses, relay hosts, reply texts, the syslog prefix) are in
+ * render.h; the qmail writer stamps multilog lines with TAI64N from
+ * *env->now instead of the syslog prefix. Per-message state a writer
+ * needs goes in the fields of struct message marked "writer's" (or in
+ * the writer, keyed by what it put there: qmail's queue numbers).
  *
  * Determinism: writers draw from env->rng, the model's own generator (for
  * process ids, tokens, optional lines). Every draw shifts all later ones,
@@ -24,7 +25,11 @@
  * always matches the log it came with. A writer must draw the same way
  * for the same inputs. The ground truth counts every delivery and expiry
  * event as the writer logs it (truth.h), so a writer must log each one in
- * a form bouncestat counts that way.
+ * a form bouncestat counts that way - or, where its MTA's log says less
+ * than the model knows (qmail names no sender for a message queued before
+ * its run, no recipient for a delivery started before the log, no relay
+ * host), keep its own truth of what the lines it wrote show, and hand it
+ * out through the truth op.
  *
  * Ops run in event order, with now non-decreasing. A step writes at most
  * OUT_SLACK bytes in all (out.h).
@@ -37,6 +42,8 @@
 #include "plan.h"
 #include "replies.h"
 #include "rng.h"
+
+struct truth;
 
 /* What the model lends a writer for the whole run. */
 struct writer_env {
@@ -87,6 +94,9 @@ struct writer_ops {
     /* Periodic statistics lines (about every 10 min). */
     void (*statistics)(struct writer *w);
     void (*free)(struct writer *w);
+    /* Optional: the writer's own ground truth of the log it wrote, in
+     * place of the model's; NULL: the model's truth holds (truth.h). */
+    const struct truth *(*truth)(struct writer *w);
 };
 
 #endif
