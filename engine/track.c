@@ -31,7 +31,8 @@ static struct bs_slice bs_track_key(char tag, struct bs_slice ns,
     if (!id.len || n > BS_KEY_MAX)
         return bs_slice_make(buf, 0);
     buf[0] = tag;
-    memcpy(buf + 1, ns.ptr, ns.len);
+    if (ns.len) /* an empty slice may carry a NULL pointer */
+        memcpy(buf + 1, ns.ptr, ns.len);
     buf[1 + ns.len] = ':';
     memcpy(buf + 2 + ns.len, id.ptr, id.len);
     return bs_slice_make(buf, n);
@@ -376,7 +377,8 @@ static void bs_track_restart(struct bs_engine *e, const struct bs_event *ev)
     if (n > BS_KEY_MAX)
         return;
     buf[0] = 'd';
-    memcpy(buf + 1, ev->queue_ns.ptr, ev->queue_ns.len);
+    if (ev->queue_ns.len)
+        memcpy(buf + 1, ev->queue_ns.ptr, ev->queue_ns.len);
     buf[n - 1] = ':';
     bs_correlator_remove_prefixed(e->deliveries, bs_slice_make(buf, n), NULL,
                                   NULL);

@@ -4,6 +4,8 @@
 # BS_TEST_DATA, BS_TESTS, BS_CORPORA, BS_TMP.
 set -u
 : "${BOUNCESTAT:?}" "${BS_TMP:?}"
+# Each script gets its own scratch folder: ctest runs them in parallel.
+BS_TMP="$BS_TMP/$(basename "$0" .sh)"
 mkdir -p "$BS_TMP"
 bs_failures=0
 bs_checks=0

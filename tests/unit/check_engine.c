@@ -608,6 +608,7 @@ static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
     TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 300); /* the merge test is long under ASan */
     tcase_add_test(tc, test_sent_and_bounced);
     tcase_add_test(tc, test_deferrals_and_expiry);
     tcase_add_test(tc, test_unknown_sender_and_pending);

@@ -26,7 +26,8 @@ static enum bs_parse_result parse(const char *line, struct bs_event *ev)
 
 static void eq(struct bs_slice s, const char *want, const char *what)
 {
-    ck_assert_msg(s.len == strlen(want) && memcmp(s.ptr, want, s.len) == 0,
+    ck_assert_msg(s.len == strlen(want) &&
+                      (!s.len || memcmp(s.ptr, want, s.len) == 0),
                   "%s: got '%.*s', want '%s'", what, (int)s.len, s.ptr, want);
 }
 
