@@ -1,18 +1,25 @@
 /*
  * main.c - bouncestat: options, inputs, report, exit status
  *
+ * The inputs are read by batch.c (files, a redirected stdin) or, when
+ * following files or reading a pipe or terminal, by stream.c's event
+ * loop; either way the final report is written here.
+ *
  * Exit status: 0 ok; 1 usage error (bad option, bad --patterns file, an
  * output file that cannot be created); 2 some input could not be read
  * (the report covers everything that could) or the report could not be
- * written completely.
+ * written completely. SIGPIPE is ignored: a reader of stdout that went
+ * away (EPIPE) ends the run with status 0.
  */
+#include "batch.h"
 #include "bouncestat.h"
 #include "cmd_patterns.h"
 #include "options.h"
 #include "patterns_file.h"
-#include "read_input.h"
+#include "stream.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,22 +41,6 @@ static int bs_load_patterns(struct bs_engine *e, const struct bs_options *o)
     return 0;
 }
 
-static int bs_read_all(struct bs_engine *e, const struct bs_options *o)
-{
-    static char buf[BS_READ_CHUNK];
-    char err[1024];
-    int status = BS_EXIT_OK;
-    int n = o->ninputs ? o->ninputs : 1;
-    for (int i = 0; i < n; i++) {
-        const char *path = o->ninputs ? o->inputs[i] : "-";
-        if (bs_read_input(e, path, buf, sizeof buf, err, sizeof err) < 0) {
-            fprintf(stderr, "bouncestat: %s\n", err);
-            status = BS_EXIT_INPUT;
-        }
-    }
-    return status;
-}
-
 static int bs_write_report(struct bs_engine *e, const struct bs_options *o,
                            FILE *f)
 {
@@ -63,6 +54,8 @@ static int bs_write_report(struct bs_engine *e, const struct bs_options *o,
     size_t put = fwrite(out, 1, len, f);
     int rc = fflush(f);
     free(out);
+    if ((put != len || rc != 0) && errno == EPIPE)
+        return BS_EXIT_OK; /* the reader is gone: nothing left to do */
     if (put != len || rc != 0) {
         fprintf(stderr, "bouncestat: writing the report to %s: %s\n",
                 o->output ? o->output : "stdout", strerror(errno));
@@ -109,7 +102,8 @@ static int bs_run(const struct bs_options *o)
     if (!e)
         fprintf(stderr, "bouncestat: built-in patterns: %s\n", err);
     if (e && bs_load_patterns(e, o) == 0) {
-        status = bs_read_all(e, o);
+        status = bs_stream_wanted(o) ? bs_stream_run(e, o, report == stdout)
+                                     : bs_batch_run(e, o);
         bs_engine_finish(e);
         int wrc = bs_write_report(e, o, report);
         if (wrc != BS_EXIT_OK)
@@ -127,6 +121,7 @@ static int bs_run(const struct bs_options *o)
 
 int main(int argc, char **argv)
 {
+    signal(SIGPIPE, SIG_IGN); /* EPIPE on stdout ends the run cleanly */
     if (argc > 1 && strcmp(argv[1], "patterns") == 0)
         return bs_cmd_patterns(argc - 1, argv + 1);
     struct bs_options o;

@@ -25,8 +25,23 @@ static const char bs_usage[] =
     "                       the file's mtime; stdin: today)\n"
     "      --unparsed FILE  write delivery-like lines that did not parse\n"
     "      --patterns FILE  add classification rules (patterns/README.md)\n"
+    "  -F, --follow         follow the FILEs by name, like tail -F, through\n"
+    "                       rotation (rename, copytruncate, delete and\n"
+    "                       recreate, truncation); runs until SIGINT/SIGTERM\n"
+    "      --interval SECS  live summary period when following or reading a\n"
+    "                       pipe or terminal (default 5): redrawn in place\n"
+    "                       on a terminal, one JSON object per line otherwise\n"
+    "      --partial-timeout SECS\n"
+    "                       how long a rotated file is still read, so a\n"
+    "                       partial last line can get its newline (default 2)\n"
+    "  -q, --quiet          no progress bar, no follow notices\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
+    "\n"
+    "\n"
+    "While following or reading a pipe: SIGUSR1 prints the summary now,\n"
+    "SIGINT or SIGTERM print the final report and exit, SIGHUP reopens the\n"
+    "followed files.\n"
     "\n"
     "Exit status: 0 ok, 1 usage error, 2 some input could not be read.\n";
 
@@ -58,7 +73,22 @@ static int bs_parse_format(const char *s, enum bs_format *f)
     return 0;
 }
 
-enum { OPT_BY = 256, OPT_YEAR, OPT_UNPARSED, OPT_PATTERNS };
+/* Seconds, fractions allowed, into milliseconds (at least 1 when > 0). */
+static int bs_parse_seconds(const char *s, bool zero_ok, uint64_t *ms)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (*s == '\0' || *end != '\0' || !(v >= 0) || v > 1e6 ||
+        (v == 0 && !zero_ok))
+        return -1;
+    *ms = (uint64_t)(v * 1000.0 + 0.5);
+    if (*ms == 0 && v > 0)
+        *ms = 1;
+    return 0;
+}
+
+enum { OPT_BY = 256, OPT_YEAR, OPT_UNPARSED, OPT_PATTERNS, OPT_INTERVAL,
+       OPT_PARTIAL_TIMEOUT };
 
 static const struct option bs_long_options[] = {
     { "format", required_argument, NULL, 'f' },
@@ -67,6 +97,10 @@ static const struct option bs_long_options[] = {
     { "year", required_argument, NULL, OPT_YEAR },
     { "unparsed", required_argument, NULL, OPT_UNPARSED },
     { "patterns", required_argument, NULL, OPT_PATTERNS },
+    { "follow", no_argument, NULL, 'F' },
+    { "interval", required_argument, NULL, OPT_INTERVAL },
+    { "partial-timeout", required_argument, NULL, OPT_PARTIAL_TIMEOUT },
+    { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -104,6 +138,24 @@ static int bs_option(int c, struct bs_options *o, char *err, size_t errlen)
         }
         o->patterns[o->npatterns++] = optarg;
         return BS_OPTS_OK;
+    case 'F':
+        o->follow = true;
+        return BS_OPTS_OK;
+    case 'q':
+        o->quiet = true;
+        return BS_OPTS_OK;
+    case OPT_INTERVAL:
+        if (bs_parse_seconds(optarg, false, &o->interval_ms) == 0)
+            return BS_OPTS_OK;
+        snprintf(err, errlen, "--interval wants seconds > 0, not '%s'",
+                 optarg);
+        return BS_OPTS_USAGE;
+    case OPT_PARTIAL_TIMEOUT:
+        if (bs_parse_seconds(optarg, true, &o->partial_timeout_ms) == 0)
+            return BS_OPTS_OK;
+        snprintf(err, errlen, "--partial-timeout wants seconds, not '%s'",
+                 optarg);
+        return BS_OPTS_USAGE;
     case 'h':
         return BS_OPTS_HELP;
     case 'V':
@@ -119,11 +171,13 @@ int bs_options_parse(int argc, char **argv, struct bs_options *o,
 {
     memset(o, 0, sizeof *o);
     o->format = BS_FORMAT_TEXT;
+    o->interval_ms = 5000;
+    o->partial_timeout_ms = 2000;
     opterr = 0;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, ":f:o:hV", bs_long_options, NULL)) !=
-           -1) {
+    while ((c = getopt_long(argc, argv, ":f:o:FqhV", bs_long_options,
+                            NULL)) != -1) {
         if (c == '?' || c == ':') {
             snprintf(err, errlen, "%s '%s' (see --help)",
                      c == ':' ? "missing value for" : "unknown option",

@@ -10,6 +10,7 @@
 #include "bouncestat.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum { BS_OPTS_OK = 0, BS_OPTS_USAGE = -1, BS_OPTS_HELP = 1,
        BS_OPTS_VERSION = 2 };
@@ -24,6 +25,10 @@ struct bs_options {
     int year;
     char **inputs; /* NULL-terminated; empty: stdin */
     int ninputs;
+    bool follow;                 /* -F: follow the FILEs by name */
+    bool quiet;                  /* -q: no progress bar, no notices */
+    uint64_t interval_ms;        /* live refresh period */
+    uint64_t partial_timeout_ms; /* grace of a rotated file */
 };
 
 int bs_options_parse(int argc, char **argv, struct bs_options *o,

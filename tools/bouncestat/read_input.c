@@ -1,9 +1,9 @@
 /*
  * read_input.c - synchronous libuv reads of one input into the engine
  *
- * The only file of the batch tool that includes uv.h. Synchronous uv_fs_*
- * calls (no callback) keep the batch path simple; following files and
- * live refresh run on the same library's event loop.
+ * Synchronous uv_fs_* calls (no callback) keep the batch path simple;
+ * following files and live refresh run on the same library's event loop
+ * (stream.c).
  */
 #include "read_input.h"
 
@@ -59,6 +59,13 @@ static void bs_close_input(uv_file fd)
 int bs_read_input(struct bs_engine *e, const char *path, char *buf,
                   size_t bufsize, char *err, size_t errlen)
 {
+    return bs_read_input_ex(e, path, buf, bufsize, NULL, NULL, err, errlen);
+}
+
+int bs_read_input_ex(struct bs_engine *e, const char *path, char *buf,
+                     size_t bufsize, bs_read_progress_fn *progress,
+                     void *ctx, char *err, size_t errlen)
+{
     uv_file fd;
     int64_t mtime;
     if (bs_open_input(path, &fd, &mtime, err, errlen) < 0)
@@ -88,6 +95,8 @@ int bs_read_input(struct bs_engine *e, const char *path, char *buf,
             result = -1;
             break;
         }
+        if (progress)
+            progress(ctx, (size_t)n);
     }
     if (bs_engine_end_input(e) < 0 && result == 0) {
         snprintf(err, errlen, "%s", bs_engine_input_error(e));

@@ -18,4 +18,11 @@
 int bs_read_input(struct bs_engine *e, const char *path, char *buf,
                   size_t bufsize, char *err, size_t errlen);
 
+/* The same, calling progress(ctx, n) after each chunk of n bytes read
+ * from the file (compressed bytes for a zstd archive). */
+typedef void bs_read_progress_fn(void *ctx, size_t n);
+int bs_read_input_ex(struct bs_engine *e, const char *path, char *buf,
+                     size_t bufsize, bs_read_progress_fn *progress,
+                     void *ctx, char *err, size_t errlen);
+
 #endif

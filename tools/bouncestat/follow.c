@@ -1,0 +1,468 @@
+/*
+ * follow.c - one followed file: generations, rotation, truncation
+ *
+ * A follower has two generation slots. gen[cur] is the file the name
+ * pointed at when last checked (fd -1 while the name is missing);
+ * gen[!cur] is its rotated predecessor during the grace period (fd -1
+ * otherwise). A check always reads the predecessor before the current
+ * file, so lines keep the order in which a writer wrote them when it
+ * finishes the old file before starting the new one.
+ *
+ * libuv handles (two file watchers, one directory watcher, the grace
+ * timer) are initialised once in bs_follow_new and closed once in
+ * bs_follow_close; watchers are stopped and started again as files come
+ * and go.
+ */
+#include "follow.h"
+
+#include "feed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define BS_FP_LEN 1024
+#define BS_BUSY_RETRY_MS 100
+
+struct bs_follow_gen {
+    uv_file fd; /* -1: no file */
+    uint64_t dev, ino, offset;
+    struct bs_feed feed;
+    unsigned char fp[BS_FP_LEN]; /* the first fplen bytes read */
+    size_t fplen;
+    bool skip;        /* compressed: not followed */
+    bool told_error;  /* a read error was reported */
+    uv_fs_event_t ev; /* watches this file (its inode) */
+    bool ev_on;
+};
+
+struct bs_follow {
+    const struct bs_follow_env *env;
+    char *path, *dir;
+    const char *base;
+    struct bs_follow_gen gen[2];
+    int cur;
+    uv_fs_event_t dir_ev;
+    bool dir_on;
+    uv_timer_t grace;
+    bool missing;    /* the name was absent at the last check */
+    bool told_open;  /* "cannot open" said since the last success */
+    bool opened;     /* some file was opened under this name */
+    bool failed;
+    bool dead;       /* not followed at all (a directory) */
+    bool more;       /* a poll is due: bytes remain, or an event came */
+};
+
+static void bs_follow_notice(const struct bs_follow *f, const char *msg,
+                             const char *detail)
+{
+    if (f->env->quiet)
+        return;
+    fprintf(stderr, "bouncestat: %s: %s%s%s\n", f->path, msg,
+            detail ? ": " : "", detail ? detail : "");
+}
+
+static void bs_follow_error(struct bs_follow *f, const char *msg,
+                            const char *detail)
+{
+    fprintf(stderr, "bouncestat: %s: %s: %s\n", f->path, msg, detail);
+}
+
+static char *bs_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (!d) {
+        fputs("bouncestat: out of memory\n", stderr);
+        abort();
+    }
+    return memcpy(d, s, n);
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+static void bs_follow_fingerprint(struct bs_follow_gen *g, const char *p,
+                                  size_t n)
+{
+    if (g->offset >= BS_FP_LEN || g->fplen != g->offset)
+        return;
+    size_t take = BS_FP_LEN - (size_t)g->offset;
+    if (take > n)
+        take = n;
+    memcpy(g->fp + g->fplen, p, take);
+    g->fplen += take;
+}
+
+/* Does the file still start with the bytes we read first? */
+static bool bs_follow_same_start(const struct bs_follow_gen *g)
+{
+    if (!g->fplen)
+        return true;
+    char head[BS_FP_LEN];
+    uv_fs_t req;
+    uv_buf_t b = uv_buf_init(head, (unsigned)g->fplen);
+    int n = uv_fs_read(NULL, &req, g->fd, &b, 1, 0, NULL);
+    uv_fs_req_cleanup(&req);
+    if (n < 0)
+        return true; /* a read error shows up when reading */
+    return (size_t)n == g->fplen && memcmp(head, g->fp, g->fplen) == 0;
+}
+
+static void bs_follow_fed(struct bs_follow *f, struct bs_follow_gen *g,
+                          int rc)
+{
+    if (rc == BS_FEED_REFUSED) {
+        bs_follow_notice(f, "compressed data; not followed", NULL);
+        g->skip = true;
+    } else if (rc == BS_FEED_CORRUPT) {
+        fprintf(stderr, "bouncestat: %s\n", bs_engine_input_error(f->env->e));
+    }
+}
+
+/* Reads g from its offset to the end of the file or of *budget. Returns
+ * true when the budget ran out first. */
+static bool bs_follow_read(struct bs_follow *f, struct bs_follow_gen *g,
+                           uint64_t *budget)
+{
+    const struct bs_follow_env *env = f->env;
+    while (g->fd >= 0 && !g->skip) {
+        if (*budget == 0)
+            return true;
+        size_t want = env->bufsize < *budget ? env->bufsize : *budget;
+        uv_fs_t req;
+        uv_buf_t b = uv_buf_init(env->buf, (unsigned)want);
+        int n = uv_fs_read(NULL, &req, g->fd, &b, 1, (int64_t)g->offset,
+                           NULL);
+        uv_fs_req_cleanup(&req);
+        if (n == UV_EINTR)
+            continue;
+        if (n < 0 && !g->told_error) {
+            bs_follow_error(f, "read error", uv_strerror(n));
+            g->told_error = f->failed = true;
+        }
+        if (n <= 0)
+            return false;
+        bs_follow_fingerprint(g, env->buf, (size_t)n);
+        g->offset += (unsigned)n;
+        *budget -= (unsigned)n;
+        bs_follow_fed(f, g, bs_feed_bytes(&g->feed, env->buf, (size_t)n));
+    }
+    return false;
+}
+
+/* ---- generations ------------------------------------------------------ */
+
+static void bs_follow_file_cb(uv_fs_event_t *h, const char *name,
+                              int events, int status);
+
+static void bs_follow_watch(struct bs_follow *f, struct bs_follow_gen *g)
+{
+    if (g->ev_on)
+        uv_fs_event_stop(&g->ev);
+    g->ev_on = uv_fs_event_start(&g->ev, bs_follow_file_cb, f->path, 0) == 0;
+}
+
+static void bs_follow_close_fd(uv_file fd)
+{
+    uv_fs_t req;
+    uv_fs_close(NULL, &req, fd, NULL);
+    uv_fs_req_cleanup(&req);
+}
+
+/* Reads g to its end (at most limit bytes), counts or drops its partial
+ * line and closes it. */
+static void bs_follow_end_gen(struct bs_follow *f, struct bs_follow_gen *g,
+                              uint64_t limit)
+{
+    if (g->fd < 0)
+        return;
+    bool cut = bs_follow_read(f, g, &limit);
+    if (bs_feed_end(&g->feed, !cut) < 0)
+        fprintf(stderr, "bouncestat: %s\n", bs_engine_input_error(f->env->e));
+    bs_follow_close_fd(g->fd);
+    g->fd = -1;
+    if (g->ev_on)
+        uv_fs_event_stop(&g->ev);
+    g->ev_on = false;
+}
+
+static bool bs_follow_open_fd(struct bs_follow *f, uv_file *fd,
+                              uv_stat_t *st)
+{
+    uv_fs_t req;
+    int rc = uv_fs_open(NULL, &req, f->path, UV_FS_O_RDONLY, 0, NULL);
+    uv_fs_req_cleanup(&req);
+    if (rc >= 0) {
+        *fd = rc;
+        rc = uv_fs_fstat(NULL, &req, *fd, NULL);
+        *st = req.statbuf;
+        uv_fs_req_cleanup(&req);
+        if (rc == 0 && S_ISDIR(st->st_mode))
+            rc = UV_EISDIR;
+        if (rc < 0)
+            bs_follow_close_fd(*fd);
+    }
+    if (rc < 0 && !f->told_open) {
+        fprintf(stderr, "bouncestat: %s: cannot open: %s; trying again\n",
+                f->path, uv_strerror(rc));
+        f->told_open = true;
+    }
+    return rc >= 0;
+}
+
+/* Opens the name into the current slot, which is free. */
+static void bs_follow_open(struct bs_follow *f, const char *why)
+{
+    struct bs_follow_gen *g = &f->gen[f->cur];
+    uv_stat_t st;
+    uv_file fd;
+    if (!bs_follow_open_fd(f, &fd, &st))
+        return;
+    g->fd = fd;
+    g->dev = st.st_dev;
+    g->ino = st.st_ino;
+    g->offset = g->fplen = 0;
+    g->skip = g->told_error = false;
+    bs_feed_set_time(&g->feed, (int64_t)st.st_mtim.tv_sec);
+    if (why)
+        bs_follow_notice(f, why, NULL);
+    f->opened = true;
+    f->told_open = f->missing = false;
+    bs_follow_watch(f, g);
+}
+
+static void bs_follow_grace_cb(uv_timer_t *t)
+{
+    struct bs_follow *f = t->data;
+    if (*f->env->engine_busy) {
+        uv_timer_start(&f->grace, bs_follow_grace_cb, BS_BUSY_RETRY_MS, 0);
+        return;
+    }
+    bs_follow_end_gen(f, &f->gen[!f->cur], UINT64_MAX);
+}
+
+/* The current file is no longer under the name: it becomes the rotated
+ * predecessor, read on for the grace period. */
+static void bs_follow_retire(struct bs_follow *f)
+{
+    bs_follow_end_gen(f, &f->gen[!f->cur], UINT64_MAX);
+    f->cur = !f->cur;
+    uv_timer_start(&f->grace, bs_follow_grace_cb,
+                   f->env->partial_timeout_ms, 0);
+}
+
+/* ---- checks ----------------------------------------------------------- */
+
+static void bs_follow_check_missing(struct bs_follow *f, int err)
+{
+    if (f->gen[f->cur].fd >= 0) {
+        bs_follow_notice(f, "has become inaccessible", uv_strerror(err));
+        bs_follow_retire(f);
+    } else if (!f->opened && !f->told_open) {
+        fprintf(stderr, "bouncestat: %s: cannot open: %s; trying again\n",
+                f->path, uv_strerror(err));
+        f->told_open = true;
+    }
+    f->missing = true;
+}
+
+static void bs_follow_check_same(struct bs_follow *f, const uv_stat_t *st)
+{
+    struct bs_follow_gen *g = &f->gen[f->cur];
+    if (st->st_size < g->offset || !bs_follow_same_start(g)) {
+        bs_follow_notice(f, "file truncated", NULL);
+        g->offset = g->fplen = 0;
+        g->skip = false;
+    }
+    bs_feed_set_time(&g->feed, (int64_t)st->st_mtim.tv_sec);
+}
+
+/* Compares the name with the current file and acts on the difference. */
+static void bs_follow_check(struct bs_follow *f)
+{
+    uv_fs_t req;
+    int rc = uv_fs_stat(NULL, &req, f->path, NULL);
+    uv_stat_t st = req.statbuf;
+    uv_fs_req_cleanup(&req);
+    struct bs_follow_gen *g = &f->gen[f->cur];
+    if (rc < 0) {
+        bs_follow_check_missing(f, rc);
+    } else if (g->fd < 0) {
+        bs_follow_open(f, f->opened || f->missing
+                              ? "has appeared; following new file"
+                              : NULL);
+    } else if (st.st_dev != g->dev || st.st_ino != g->ino) {
+        bs_follow_notice(f, "has been replaced; following new file", NULL);
+        bs_follow_retire(f);
+        bs_follow_open(f, NULL);
+    } else {
+        bs_follow_check_same(f, &st);
+    }
+}
+
+static void bs_follow_watch_dir(struct bs_follow *f);
+
+bool bs_follow_poll(struct bs_follow *f)
+{
+    const struct bs_follow_env *env = f->env;
+    if (f->dead || *env->engine_busy)
+        return f->more;
+    if (!f->dir_on)
+        bs_follow_watch_dir(f);
+    bs_follow_check(f);
+    uint64_t budget = BS_FOLLOW_BUDGET;
+    f->more = bs_follow_read(f, &f->gen[!f->cur], &budget) ||
+              bs_follow_read(f, &f->gen[f->cur], &budget);
+    if (f->more)
+        env->wake(env->ctx);
+    return f->more;
+}
+
+bool bs_follow_more(const struct bs_follow *f)
+{
+    return f->more;
+}
+
+/* ---- watchers --------------------------------------------------------- */
+
+/* Events only mark a poll as due: a burst of them (one per write of a
+ * busy writer) makes one poll in the next turn of the pump. */
+static void bs_follow_due(struct bs_follow *f)
+{
+    f->more = true;
+    f->env->wake(f->env->ctx);
+}
+
+static void bs_follow_file_cb(uv_fs_event_t *h, const char *name,
+                              int events, int status)
+{
+    (void)name;
+    (void)events;
+    (void)status;
+    bs_follow_due(h->data);
+}
+
+static void bs_follow_dir_cb(uv_fs_event_t *h, const char *name, int events,
+                             int status)
+{
+    struct bs_follow *f = h->data;
+    (void)events;
+    (void)status;
+    if (!name || strcmp(name, f->base) == 0)
+        bs_follow_due(f);
+}
+
+static void bs_follow_watch_dir(struct bs_follow *f)
+{
+    if (f->dir_on)
+        uv_fs_event_stop(&f->dir_ev);
+    f->dir_on =
+        uv_fs_event_start(&f->dir_ev, bs_follow_dir_cb, f->dir, 0) == 0;
+}
+
+/* ---- life cycle ------------------------------------------------------- */
+
+static void bs_follow_split_path(struct bs_follow *f, const char *path)
+{
+    f->path = bs_strdup(path);
+    f->dir = bs_strdup(path);
+    char *slash = strrchr(f->dir, '/');
+    if (!slash) {
+        free(f->dir);
+        f->dir = bs_strdup(".");
+        f->base = f->path;
+    } else {
+        f->base = f->path + (slash - f->dir) + 1;
+        slash[slash == f->dir] = '\0'; /* "/maillog" watches "/" */
+    }
+}
+
+struct bs_follow *bs_follow_new(const struct bs_follow_env *env,
+                                const char *path)
+{
+    struct bs_follow *f = calloc(1, sizeof *f);
+    if (!f) {
+        fputs("bouncestat: out of memory\n", stderr);
+        abort();
+    }
+    f->env = env;
+    bs_follow_split_path(f, path);
+    uv_fs_event_init(env->loop, &f->dir_ev);
+    f->dir_ev.data = f;
+    uv_timer_init(env->loop, &f->grace);
+    f->grace.data = f;
+    for (int i = 0; i < 2; i++) {
+        struct bs_follow_gen *g = &f->gen[i];
+        g->fd = -1;
+        bs_feed_init(&g->feed, env->e, f->path, env->max_line, false);
+        uv_fs_event_init(env->loop, &g->ev);
+        g->ev.data = f;
+    }
+    return f;
+}
+
+int bs_follow_start(struct bs_follow *f)
+{
+    uv_fs_t req;
+    int rc = uv_fs_stat(NULL, &req, f->path, NULL);
+    bool dir = rc == 0 && S_ISDIR(req.statbuf.st_mode);
+    uv_fs_req_cleanup(&req);
+    if (dir) {
+        fprintf(stderr, "bouncestat: %s: is a directory\n", f->path);
+        f->failed = f->dead = true;
+        return -1;
+    }
+    bs_follow_watch_dir(f);
+    bs_follow_poll(f);
+    return 0;
+}
+
+void bs_follow_reopen(struct bs_follow *f)
+{
+    if (f->dead)
+        return;
+    bs_follow_watch_dir(f);
+    struct bs_follow_gen *g = &f->gen[f->cur];
+    if (g->fd >= 0)
+        bs_follow_watch(f, g);
+    bs_follow_poll(f);
+}
+
+void bs_follow_finish(struct bs_follow *f, uint64_t limit)
+{
+    if (f->dead)
+        return;
+    bs_follow_check(f);
+    uv_timer_stop(&f->grace);
+    bs_follow_end_gen(f, &f->gen[!f->cur], limit);
+    bs_follow_end_gen(f, &f->gen[f->cur], limit);
+    f->more = false;
+}
+
+void bs_follow_close(struct bs_follow *f)
+{
+    uv_close((uv_handle_t *)&f->dir_ev, NULL);
+    uv_close((uv_handle_t *)&f->grace, NULL);
+    for (int i = 0; i < 2; i++)
+        uv_close((uv_handle_t *)&f->gen[i].ev, NULL);
+}
+
+void bs_follow_free(struct bs_follow *f)
+{
+    if (!f)
+        return;
+    for (int i = 0; i < 2; i++) {
+        if (f->gen[i].fd >= 0)
+            bs_follow_close_fd(f->gen[i].fd);
+        bs_feed_fini(&f->gen[i].feed);
+    }
+    free(f->path);
+    free(f->dir);
+    free(f);
+}
+
+bool bs_follow_failed(const struct bs_follow *f)
+{
+    return f->failed || !f->opened;
+}
