@@ -35,6 +35,11 @@ static const char bs_usage[] =
     "                       how long a rotated file is still read, so a\n"
     "                       partial last line can get its newline (default 2)\n"
     "  -q, --quiet          no progress bar, no follow notices\n"
+    "  -j, --jobs N         read files on N threads and merge the results\n"
+    "                       exactly (default: the number of cores; a large\n"
+    "                       plain file is cut at line boundaries; --year and\n"
+    "                       --unparsed keep the run on one thread)\n"
+    "      --split-size BYTES  smallest piece a file is cut into (64 MiB)\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
     "\n"
@@ -58,6 +63,27 @@ static int bs_parse_year(const char *s, int *year)
         return -1;
     *year = (int)v;
     return 0;
+}
+
+/* -j N (1..256) and --split-size BYTES (at least 4 KiB). */
+static int bs_parse_count(int c, const char *s, struct bs_options *o,
+                          char *err, size_t errlen)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    bool ok = *s >= '0' && *s <= '9' && *end == '\0';
+    if (c == 'j' && ok && v >= 1 && v <= 256) {
+        o->jobs = (int)v;
+        return BS_OPTS_OK;
+    }
+    if (c != 'j' && ok && v >= 4096) {
+        o->split_size = v;
+        return BS_OPTS_OK;
+    }
+    snprintf(err, errlen, c == 'j' ? "-j wants 1 to 256 threads, not '%s'"
+                                   : "--split-size wants bytes (>= 4096), "
+                                     "not '%s'", s);
+    return BS_OPTS_USAGE;
 }
 
 static int bs_parse_format(const char *s, enum bs_format *f)
@@ -88,7 +114,7 @@ static int bs_parse_seconds(const char *s, bool zero_ok, uint64_t *ms)
 }
 
 enum { OPT_BY = 256, OPT_YEAR, OPT_UNPARSED, OPT_PATTERNS, OPT_INTERVAL,
-       OPT_PARTIAL_TIMEOUT };
+       OPT_PARTIAL_TIMEOUT, OPT_SPLIT_SIZE };
 
 static const struct option bs_long_options[] = {
     { "format", required_argument, NULL, 'f' },
@@ -100,6 +126,8 @@ static const struct option bs_long_options[] = {
     { "follow", no_argument, NULL, 'F' },
     { "interval", required_argument, NULL, OPT_INTERVAL },
     { "partial-timeout", required_argument, NULL, OPT_PARTIAL_TIMEOUT },
+    { "jobs", required_argument, NULL, 'j' },
+    { "split-size", required_argument, NULL, OPT_SPLIT_SIZE },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -144,6 +172,9 @@ static int bs_option(int c, struct bs_options *o, char *err, size_t errlen)
     case 'q':
         o->quiet = true;
         return BS_OPTS_OK;
+    case 'j':
+    case OPT_SPLIT_SIZE:
+        return bs_parse_count(c, optarg, o, err, errlen);
     case OPT_INTERVAL:
         if (bs_parse_seconds(optarg, false, &o->interval_ms) == 0)
             return BS_OPTS_OK;
@@ -172,11 +203,12 @@ int bs_options_parse(int argc, char **argv, struct bs_options *o,
     memset(o, 0, sizeof *o);
     o->format = BS_FORMAT_TEXT;
     o->interval_ms = 5000;
+    o->split_size = 64u << 20;
     o->partial_timeout_ms = 2000;
     opterr = 0;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, ":f:o:FqhV", bs_long_options,
+    while ((c = getopt_long(argc, argv, ":f:o:Fqj:hV", bs_long_options,
                             NULL)) != -1) {
         if (c == '?' || c == ':') {
             snprintf(err, errlen, "%s '%s' (see --help)",

@@ -29,6 +29,8 @@ struct bs_options {
     bool quiet;                  /* -q: no progress bar, no notices */
     uint64_t interval_ms;        /* live refresh period */
     uint64_t partial_timeout_ms; /* grace of a rotated file */
+    int jobs;                    /* -j; 0: the number of cores */
+    uint64_t split_size;         /* --split-size */
 };
 
 int bs_options_parse(int argc, char **argv, struct bs_options *o,
