@@ -1,14 +1,20 @@
 #!/bin/sh
-# bench/run.sh - throughput of bouncestat against baselines on the same file
+# bench/run.sh - throughput of bouncestat against baselines on the same files
 #
-# Generates a deterministic Postfix log of SIZE bytes (default 1 GB) with
-# tools' bs-gen-maillog, and a qmail-send log (multilog) of the same size,
-# warms the page cache, then runs each command RUNS times and prints the
-# median wall time, MB/s and the ratio to the baseline on the same file:
-# grep for the failure lines (status=bounced for Postfix, failure: for
-# qmail). Absolute times on shared machines are noise; the
-# ratios measured in the same run are what to quote. Peak RSS comes from
-# /usr/bin/time -v.
+# Generates deterministic inputs of SIZE bytes (default 1 GB) with the
+# project's bs-gen-maillog: a Postfix log, its zstd archive, the log cut in
+# two files, a failure-heavy Postfix log (30% of deliveries failing) and a
+# qmail-send multilog log. It warms the page cache, runs every command RUNS
+# times and prints a table of median wall times, MB/s and the speed ratio
+# to the baseline measured in the same run on the same file:
+#   grep -c status=bounced  Postfix, one thread
+#   cat >/dev/null          what reading costs at all
+#   zstd -dc >/dev/null     the .zst archive
+#   bouncestat -j1          the two files, against which -j2 is compared
+#   bouncestat (ordinary)   the failure-heavy log, against the ordinary mix
+#   grep -c failure:        qmail
+# Absolute times on shared machines are noise; quote the ratios. Peak RSS
+# of every bouncestat run comes from /usr/bin/time -v.
 #
 # Usage: bench/run.sh [SIZE-BYTES] [RUNS]
 #   BENCH_DIR (default /tmp/bouncestat-bench) holds the generated inputs.
@@ -29,20 +35,27 @@ bin="$build/tools/bouncestat"
 gen="$build/tools/bs-gen-maillog"
 
 mkdir -p "$dir"
+generate() { # FILE GENERATOR-ARGS...
+    f=$1
+    shift
+    if [ ! -s "$f" ]; then
+        echo "generating $f ..." >&2
+        "$gen" --size "$size" -o "$f" --truth "$f.truth.csv" "$@" 2>/dev/null
+    fi
+}
 log="$dir/postfix-$size.log"
-if [ ! -s "$log" ]; then
-    echo "generating $log ..." >&2
-    "$gen" --seed 42 --size "$size" -o "$log" --truth "$log.truth.csv"
-fi
 qlog="$dir/qmail-$size.log"
-if [ ! -s "$qlog" ]; then
-    echo "generating $qlog ..." >&2
-    "$gen" --mta qmail --seed 42 --size "$size" -o "$qlog" \
-        --truth "$qlog.truth.csv"
+heavy="$dir/postfix-heavy-$size.log"
+generate "$log" --seed 42
+generate "$qlog" --mta qmail --seed 42
+generate "$heavy" --seed 43 --failure-share 30
+[ -s "$log.zst" ] || zstd -q -T0 -f "$log" -o "$log.zst"
+if [ ! -s "$dir/half2.log" ]; then
+    lines=$(wc -l <"$log")
+    head -n $((lines / 2)) "$log" >"$dir/half1.log"
+    tail -n +$((lines / 2 + 1)) "$log" >"$dir/half2.log"
 fi
-bytes=$(wc -c <"$log")
-qbytes=$(wc -c <"$qlog")
-cat "$log" "$qlog" >/dev/null # warm the page cache
+cat "$log" "$log.zst" "$qlog" "$heavy" "$dir"/half*.log >/dev/null
 
 # median_seconds CMD: runs CMD $runs times, prints the median wall time.
 median_seconds() {
@@ -58,34 +71,52 @@ median_seconds() {
     done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
 
-peak_rss_kb() {
+peak_rss_mib() {
     /usr/bin/time -v sh -c "exec $1 >'$dir/out'" 2>&1 |
-        awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }'
+        awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }'
 }
 
-base_cmd="grep -c status=bounced '$log'"
-bs_cmd="'$bin' --year 2026 -f csv --by provider,sender_domain '$log'"
-base=$(median_seconds "$base_cmd")
-ours=$(median_seconds "$bs_cmd")
-rss=$(peak_rss_kb "'$bin' --year 2026 -f csv --by provider,sender_domain '$log'")
-qbase_cmd="grep -c failure: '$qlog'"
-qbs_cmd="'$bin' -f csv --by provider,sender_domain '$qlog'"
-qbase=$(median_seconds "$qbase_cmd")
-qours=$(median_seconds "$qbs_cmd")
-qrss=$(peak_rss_kb "$qbs_cmd")
+bs="'$bin' -f csv --by provider,sender_domain"
+printf '\ninputs: %s bytes each, %s runs per command, medians\n' "$size" "$runs"
+printf '%-42s %8s %9s %8s %9s\n' command seconds MB/s ratio "RSS MiB"
 
-echo
-echo "input: $log ($bytes bytes), $runs runs each, medians"
-echo "qmail input: $qlog ($qbytes bytes)"
-awk -v b="$bytes" -v t1="$base" -v t2="$ours" -v rss="$rss" \
-    -v qb="$qbytes" -v q1="$qbase" -v q2="$qours" -v qrss="$qrss" 'BEGIN {
-    printf "%-44s %9s %10s\n", "command", "seconds", "MB/s"
-    printf "%-44s %9.3f %10.1f\n", "grep -c status=bounced", t1, b / t1 / 1e6
-    printf "%-44s %9.3f %10.1f\n", "bouncestat -f csv --by provider,sender_domain", t2, b / t2 / 1e6
-    printf "%-44s %9.3f %10.1f\n", "grep -c failure: (qmail)", q1, qb / q1 / 1e6
-    printf "%-44s %9.3f %10.1f\n", "bouncestat (qmail multilog)", q2, qb / q2 / 1e6
-    printf "ratio bouncestat/grep speed: %.3f\n", t1 / t2
-    printf "ratio bouncestat/grep speed, qmail: %.3f\n", q1 / q2
-    printf "bouncestat peak RSS: %.1f MiB\n", rss / 1024
-    printf "bouncestat peak RSS, qmail: %.1f MiB\n", qrss / 1024
-}'
+# row LABEL BYTES BASELINE-SECONDS CMD [rss]: prints one table row; the
+# ratio is baseline time / this time (> 1: faster than the baseline).
+row() {
+    t=$(median_seconds "$4")
+    rss=-
+    [ "${5:-}" = rss ] && rss=$(peak_rss_mib "$4")
+    awk -v l="$1" -v b="$2" -v base="$3" -v t="$t" -v rss="$rss" 'BEGIN {
+        r = base > 0 ? sprintf("%.3f", base / t) : "-"
+        printf "%-42s %8.3f %9.1f %8s %9s\n", l, t, b / t / 1e6, r, rss }'
+    last=$t
+}
+
+bytes=$(wc -c <"$log")
+row "grep -c status=bounced" "$bytes" 0 "grep -c status=bounced '$log'"
+grep_t=$last
+row "cat >/dev/null" "$bytes" 0 "cat '$log'"
+row "bouncestat -j1 (Postfix)" "$bytes" "$grep_t" "$bs -j1 '$log'" rss
+one_t=$last
+row "bouncestat -j2 (Postfix, one file cut)" "$bytes" "$one_t" \
+    "$bs -j2 '$log'" rss
+row "zstd -dc >/dev/null" "$bytes" 0 "zstd -dc '$log.zst'"
+zstd_t=$last
+row "bouncestat -j1 (Postfix .zst)" "$bytes" "$zstd_t" "$bs -j1 '$log.zst'" rss
+row "bouncestat -j1 (two files)" "$bytes" 0 \
+    "$bs -j1 '$dir/half1.log' '$dir/half2.log'"
+two_t=$last
+row "bouncestat -j2 (two files)" "$bytes" "$two_t" \
+    "$bs -j2 '$dir/half1.log' '$dir/half2.log'" rss
+hbytes=$(wc -c <"$heavy")
+row "bouncestat -j1 (30% failing)" "$hbytes" "$one_t" "$bs -j1 '$heavy'" rss
+qbytes=$(wc -c <"$qlog")
+row "grep -c failure: (qmail)" "$qbytes" 0 "grep -c failure: '$qlog'"
+qgrep_t=$last
+row "bouncestat -j1 (qmail multilog)" "$qbytes" "$qgrep_t" "$bs -j1 '$qlog'" rss
+cat <<'NOTE'
+
+ratio: the baseline's time / this time, the baseline being the row above
+it that has no ratio (grep for -j1, -j1 for -j2, zstd -dc for the .zst,
+the ordinary mix for the failure-heavy log, grep failure: for qmail).
+NOTE
