@@ -14,6 +14,7 @@
 #include "batch.h"
 #include "bouncestat.h"
 #include "cmd_patterns.h"
+#include "inputs.h"
 #include "options.h"
 #include "parallel.h"
 #include "patterns_file.h"
@@ -179,5 +180,12 @@ int main(int argc, char **argv)
     default:
         break;
     }
-    return bs_run(&o);
+    char **inputs;
+    int ninputs;
+    bs_inputs_expand(o.inputs, o.ninputs, &inputs, &ninputs);
+    o.inputs = inputs;
+    o.ninputs = ninputs;
+    int status = bs_run(&o);
+    bs_inputs_free(inputs, ninputs);
+    return status;
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <uv.h>
 
 #define BS_PIECE_CHUNK (1u << 20)
@@ -164,6 +165,13 @@ static void bs_piece_run(const struct bs_parallel_opts *po,
         return;
     pc->engine = e;
     FILE *f = fopen(pc->path, "rb");
+    struct stat st;
+    if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(pc->err, sizeof pc->err, "%s: is a directory", pc->path);
+        pc->status = 2;
+        fclose(f);
+        return;
+    }
     if (!f || (pc->start && fseeko(f, (off_t)pc->start, SEEK_SET) != 0)) {
         snprintf(pc->err, sizeof pc->err, "%s: cannot open: %s", pc->path,
                  strerror(errno));
