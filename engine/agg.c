@@ -148,3 +148,17 @@ uint64_t bs_agg_folded(const struct bs_agg *a)
 {
     return a->folded;
 }
+
+void bs_agg_drain(struct bs_agg *a, struct bs_agg_counts *sum)
+{
+    if (!a->ncells)
+        return;
+    for (size_t i = 0; i < a->ncells; i++) {
+        sum->sent += a->cells[i].n.sent;
+        sum->bounced += a->cells[i].n.bounced;
+        sum->expired += a->cells[i].n.expired;
+        sum->deferred += a->cells[i].n.deferred;
+    }
+    a->ncells = 0;
+    memset(a->index, 0, a->nindex * sizeof *a->index);
+}

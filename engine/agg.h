@@ -55,5 +55,8 @@ void bs_agg_merge(struct bs_agg *into, const struct bs_agg *from);
 /* Cells in no particular order; n is set to their number. */
 const struct bs_agg_cell *bs_agg_cells(const struct bs_agg *a, size_t *n);
 uint64_t bs_agg_folded(const struct bs_agg *a);
+/* Adds every cell's counts to *sum and empties the table (the scratch
+ * aggregate of an event outside the --since/--until window). */
+void bs_agg_drain(struct bs_agg *a, struct bs_agg_counts *sum);
 
 #endif

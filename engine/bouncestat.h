@@ -26,9 +26,22 @@
 
 struct bs_engine;
 
+/* Called with each alert notification (struct bs_alert_event, below). */
+struct bs_alert_event;
+typedef void bs_alert_fn(void *ctx, const struct bs_alert_event *ev);
+
 /* Called with each line that looks like a delivery line but does not
  * parse; the bytes are valid during the call only. */
 typedef void bs_unparsed_fn(void *ctx, const char *line, size_t len);
+
+/* A time zone as data: the offset from UTC, in seconds east, in force at
+ * the UTC instant utc. The engine keeps hours in UTC and calls this only
+ * to label days and hours in reports (and bs_tz_fixed is one such
+ * function: ctx points to an int32_t offset). The tool builds it from
+ * --tz (tools/bouncestat/cmd_report.c: localtime_r under TZ). It must
+ * give the same answer for the same instant for the engine's lifetime. */
+typedef int32_t bs_utc_offset_fn(void *ctx, int64_t utc);
+int32_t bs_tz_fixed(void *ctx, int64_t utc);
 
 struct bs_engine_options {
     int year;                 /* year of BSD timestamps; 0: infer */
@@ -39,9 +52,26 @@ struct bs_engine_options {
     uint32_t max_strings;     /* distinct domains and details (200,000) */
     bs_unparsed_fn *unparsed_fn;
     void *unparsed_ctx;
+    /* Local time of report days and hours (CSV day/hour, text, HTML,
+     * Markdown); NULL: UTC. JSON rows and saved aggregates stay UTC. */
+    bs_utc_offset_fn *tz_offset;
+    void *tz_ctx;
+    /* A log-time window [since, until), Unix seconds, when window is
+     * non-zero (--since, --until, --month). Events outside it still join
+     * deliveries to their messages but are not counted: their outcomes go
+     * to bs_engine_window_stats() instead. */
+    int window;
+    int64_t since, until;
+    /* Alerts (bs_engine_add_alert_rule, doc/alerts.md): called for each
+     * notification, from inside bs_engine_feed; it must not call back
+     * into the engine. NULL: notifications are dropped. */
+    bs_alert_fn *alert_fn;
+    void *alert_ctx;
+    int64_t alert_renotify; /* seconds between repeats; 0: never */
 };
 
-enum bs_format { BS_FORMAT_TEXT, BS_FORMAT_JSON, BS_FORMAT_CSV };
+enum bs_format { BS_FORMAT_TEXT, BS_FORMAT_JSON, BS_FORMAT_CSV,
+                 BS_FORMAT_HTML, BS_FORMAT_MD };
 
 /* Fills o with the defaults (64 KiB lines, 1M messages, 8 days, ...). */
 void bs_engine_options_default(struct bs_engine_options *o);
@@ -103,7 +133,8 @@ void bs_engine_finish(struct bs_engine *e);
 
 /* Renders a report into a heap buffer the caller frees with free().
  * by is the CSV key list ("provider,sender_domain"); NULL or "" means
- * "provider". Returns 0, or -1 with a message in err (bad keys). */
+ * "provider". HTML and MD give bs_engine_report() with its defaults.
+ * Returns 0, or -1 with a message in err (bad keys). */
 int bs_engine_render(struct bs_engine *e, enum bs_format format,
                      const char *by, char **out, size_t *outlen, char *err,
                      size_t errlen);
@@ -113,6 +144,54 @@ int bs_engine_render(struct bs_engine *e, enum bs_format format,
  * Heap buffer; the caller frees it. Does not change the engine. */
 void bs_engine_render_live(struct bs_engine *e, int json, int width,
                            int height, char **out, size_t *outlen);
+
+/* What the window left out: the outcomes of events outside it (and of
+ * loaded cells outside it), and the loaded cells and held lines. */
+struct bs_window_stats {
+    uint64_t sent, bounced, expired, deferred;
+    uint64_t cells_outside; /* loaded cells outside the window */
+    uint64_t lines_outside; /* loaded held lines outside the window */
+};
+void bs_engine_window_stats(const struct bs_engine *e,
+                            struct bs_window_stats *out);
+
+/* The deliverability report (`bouncestat report`): totals and failure
+ * rate, daily failure rate per provider and daily volume, sender domains
+ * ranked by failures and by rate, categories per provider, top reasons
+ * with samples and hints, authentication failures per sender domain,
+ * and a comparison with a previous period. */
+enum bs_lang { BS_LANG_EN, BS_LANG_JA };
+struct bs_report_options {
+    enum bs_format format;  /* HTML, MD, CSV (the tables) or JSON */
+    enum bs_lang lang;      /* headings, labels and hints */
+    const char *period;     /* "2026-10"; NULL: from the window or data */
+    const char *tz_name;    /* shown with times; NULL: the UTC offset */
+    struct bs_engine *previous; /* --compare: the period before, or NULL */
+    uint64_t min_volume;    /* least deliveries to rank by rate (100) */
+    unsigned top;           /* rows per ranking (15) */
+};
+void bs_report_options_default(struct bs_report_options *o);
+/* Renders the report into a heap buffer the caller frees. Call after
+ * bs_engine_finish (of previous too). Returns 0, or -1 with a message
+ * (a format without a report). Deterministic: no clock, no host name. */
+int bs_engine_report(struct bs_engine *e, const struct bs_report_options *o,
+                     char **out, size_t *outlen, char *err, size_t errlen);
+
+/* Saved aggregates (doc/json.md "Saved aggregates"): one JSON object with
+ * a format version, the cells with string keys, samples with their rule
+ * ids, unexplained texts, the counters, the messages still open and, for
+ * an engine in segment mode, the lines held for a merge. Writes a heap
+ * buffer the caller frees; the engine is not changed. */
+void bs_engine_save(struct bs_engine *e, char **out, size_t *outlen);
+/* Adds a saved aggregate to e exactly as bs_engine_merge adds an engine
+ * whose input followed e's: held lines are replayed against e, cells and
+ * samples added, open messages adopted, counters summed. Cells outside
+ * e's window are left out and counted. name is used in messages. Returns
+ * the number of samples naming a rule e does not have (their hints are
+ * lost: load the same --patterns), or -1 with "NAME: byte N: message" in
+ * err, e unchanged. Never reads past text + len; any bytes are safe. */
+int bs_engine_load(struct bs_engine *e, const char *text, size_t len,
+                   const char *name, char *err, size_t errlen);
 
 /* Checks a CSV key list without rendering. 0 or -1 with a message. */
 int bs_csv_keys_check(const char *by, char *err, size_t errlen);
@@ -139,6 +218,106 @@ struct bs_line_stats {
 void bs_engine_line_stats(const struct bs_engine *e,
                           struct bs_line_stats *out);
 
+/* ---- Bounce mails as input (mail_input.c)
+ *
+ * An input whose first non-blank line (after zstd decoding) is an mbox
+ * "From " line or an RFC 5322 header (Return-Path:, Received:, From:,
+ * Delivered-To:, X-...:) is read as mail: an mbox, or one message. Each
+ * message that is a bounce (an RFC 3464 report, or the text of qmail,
+ * Exim, Sendmail, Exchange, Gmail, Yahoo, Japanese carriers, ...) counts
+ * each failed recipient with bs_engine_count_bounce(): "bounced", or
+ * "deferred" for a delay warning. bs_engine_feed() and end_input() are
+ * used as for logs. */
+
+/* Starts an input known to be one message (a Maildir file): no sniffing,
+ * no mbox splitting. Otherwise as bs_engine_begin_input(). */
+void bs_engine_begin_mail_input(struct bs_engine *e, const char *name,
+                                int64_t ref_time);
+/* Does an input that starts with these (plain, decoded) bytes read as
+ * mail? 1 or 0; give at least its first line (up to 4 KiB). For tools
+ * that must not cut a mailbox into pieces (parallel runs). */
+int bs_input_is_mail(const void *data, size_t len);
+/* Messages longer than max_message bytes are skipped and counted
+ * (default 16 MiB; 0 restores it). */
+void bs_engine_set_mail_limit(struct bs_engine *e, size_t max_message);
+
+/* messages = bounces + not_bounces + malformed + oversize always holds. */
+struct bs_mail_stats {
+    uint64_t messages;     /* messages read, oversize ones included */
+    uint64_t bounces;      /* read as bounces */
+    uint64_t recipients;   /* failures counted (bounced and deferred) */
+    uint64_t delayed;      /* of which from delay warnings (deferred) */
+    uint64_t not_bounces;  /* ordinary mail, auto-replies, feedback
+                              reports, success notices: skipped */
+    uint64_t feedback_reports; /* of which ARF feedback reports */
+    uint64_t malformed;    /* bounces with no readable recipient, and
+                              messages cut short by a damaged archive */
+    uint64_t oversize;     /* longer than the limit: skipped */
+    uint64_t recipients_delivered; /* reported delivered: not counted */
+    uint64_t recipients_dropped;   /* past 64 recipients in one bounce */
+};
+void bs_engine_mail_stats(const struct bs_engine *e,
+                          struct bs_mail_stats *out);
+
+/* What a bounce would count as, without counting it: the provider,
+ * category, detail and rule id (strings owned by the engine) and whether
+ * it is a hard failure. */
+struct bs_bounce_class {
+    const char *provider, *category, *detail, *rule;
+    int hard;
+};
+void bs_engine_classify_bounce(struct bs_engine *e,
+                               const struct bs_bounce_event *b,
+                               struct bs_bounce_class *out);
+
 const char *bs_version(void);
+
+/* ---- Alerts and metrics (`bouncestat watch`, doc/alerts.md) ---- */
+
+/* One alert notification: the JSON object (doc/alerts.md) and its main
+ * fields for environment variables. Valid during the callback only. */
+struct bs_alert_event {
+    const char *json;     /* one object, no newline */
+    size_t json_len;
+    const char *state;    /* "firing" or "resolved" */
+    int repeat;           /* a renotification of a firing alert */
+    int64_t at;           /* log time of the evaluation, Unix seconds */
+    int rule_index;
+    const char *rule;     /* the rule's text, blanks normalised */
+    const char *name;     /* the rule's name=, or "" */
+    const char *key;      /* "provider=google category=authfailure" */
+    const char *measure;  /* rate, deferral_rate, bounces, deferrals */
+    double value;         /* a fraction for rates, else a count */
+    uint64_t numerator, denominator;
+    int64_t window;       /* seconds */
+};
+
+/* Adds an alert rule ("provider=google rate>5% window=15m min=200").
+ * Returns its index, or -1 with "column N: message" in err (N counts
+ * bytes of text from 1). Add rules before feeding input. */
+int bs_engine_add_alert_rule(struct bs_engine *e, const char *text,
+                             char *err, size_t errlen);
+/* The end of input: evaluates the minute of the last counted outcome
+ * (alerts are otherwise evaluated when log time crosses a minute). */
+void bs_engine_alerts_flush(struct bs_engine *e);
+/* "15m", "2h", "7d", "0m": a whole number of minutes into seconds.
+ * Returns 0, or -1 when s is not such a duration. */
+int bs_duration_parse(const char *s, int64_t *seconds);
+
+/* Prometheus text exposition (version 0.0.4) of the engine's counters:
+ * deliveries by provider, status and category; by sender domain for the
+ * top_senders domains by volume (the rest as "other"; once a domain is
+ * shown it stays, so every counter is monotonic); lines, parse errors,
+ * bytes, correlation table size, last log time; alert rules. Heap
+ * buffer; the caller frees it. */
+void bs_engine_render_metrics(struct bs_engine *e, unsigned top_senders,
+                              char **out, size_t *outlen);
+/* For a watcher that runs for months and needs totals only (metrics):
+ * cells of hours that ended more than keep seconds before the newest log
+ * time lose their hour (it becomes 0, 1970-01-01T00), so the aggregate
+ * stops growing with time. Totals, metrics and alerts are unchanged;
+ * reports by day or hour are not meaningful afterwards. Cheap to call
+ * often: it works once per hour of log time. Call between feeds. */
+void bs_engine_forget_hours(struct bs_engine *e, int64_t keep);
 
 #endif

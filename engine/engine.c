@@ -86,6 +86,7 @@ struct bs_engine *bs_engine_new(const struct bs_engine_options *o,
     e->first_time = INT64_MAX;
     e->last_time = INT64_MIN;
     bs_syslog_year_init(&e->year, o->year, 0);
+    bs_window_init(e);
     struct bs_buf b;
     bs_buf_init(&b);
     if (!e->classifier || bs_engine_load_data(e, &b) < 0) {
@@ -112,6 +113,9 @@ void bs_engine_free(struct bs_engine *e)
     bs_samples_free(e->samples);
     bs_agg_free(e->agg);
     bs_buf_fini(&e->held);
+    bs_window_fini(e);
+    bs_watch_free(e->watch);
+    bs_mail_free(e->mail);
     free(e);
 }
 
@@ -167,7 +171,7 @@ static void bs_engine_line(void *ctx, const char *line, size_t len,
         e->stats.parsed++;
         bs_engine_note_time(e, rec.time);
         if (!bs_segment_hold(e, &ev, line, len))
-            bs_engine_event(e, &ev);
+            bs_window_event(e, &ev);
         break;
     case BS_PARSE_SKIPPED:
         e->stats.skipped++;
@@ -180,10 +184,21 @@ static void bs_engine_line(void *ctx, const char *line, size_t len,
     }
 }
 
-static void bs_engine_plain(void *ctx, const char *data, size_t len)
+static void bs_engine_log_bytes(void *ctx, const char *data, size_t len)
 {
     struct bs_engine *e = ctx;
     bs_lines_feed(&e->lines, data, len, bs_engine_line, e);
+}
+
+/* Decoded bytes: a log's go straight to the line splitter; the start of
+ * an input, and mail, go through mail_input.c. */
+static void bs_engine_plain(void *ctx, const char *data, size_t len)
+{
+    struct bs_engine *e = ctx;
+    if (e->input_kind == BS_INPUT_LOG)
+        bs_lines_feed(&e->lines, data, len, bs_engine_line, e);
+    else
+        bs_mail_route(e, data, len, bs_engine_log_bytes);
 }
 
 void bs_engine_begin_input(struct bs_engine *e, const char *name,
@@ -199,6 +214,7 @@ void bs_engine_begin_input(struct bs_engine *e, const char *name,
         e->year.ref_time = ref_time;
     else
         bs_syslog_year_init(&e->year, 0, ref_time);
+    bs_mail_begin(e);
 }
 
 static int bs_engine_decode_failed(struct bs_engine *e)
@@ -211,6 +227,7 @@ static int bs_engine_decode_failed(struct bs_engine *e)
              bs_decode_error_text(e->decode));
     /* Lines complete before the damage stay counted; a partial one is
      * dropped with the rest of this input. */
+    bs_mail_end(e, true, bs_engine_log_bytes);
     bs_lines_finish(&e->lines, bs_engine_line, e);
     return -1;
 }
@@ -235,9 +252,11 @@ int bs_engine_end_input(struct bs_engine *e)
                  "%s: truncated zstd archive: %s at byte offset %llu",
                  e->input_name, bs_decode_error_text(e->decode),
                  (unsigned long long)bs_decode_error_offset(e->decode));
+        bs_mail_end(e, true, bs_engine_log_bytes);
         bs_lines_finish(&e->lines, bs_engine_line, e);
         return -1;
     }
+    bs_mail_end(e, false, bs_engine_log_bytes);
     bs_lines_finish(&e->lines, bs_engine_line, e);
     return 0;
 }
@@ -258,6 +277,12 @@ static void bs_engine_count_pending(void *ctx, struct bs_message *m)
 
 void bs_engine_finish(struct bs_engine *e)
 {
+    /* The ttl applies at the end too, not only at the periodic sweeps, so
+     * that what is pending does not depend on where the sweeps fell: one
+     * run and a merge of saved pieces agree (aggload.c). */
+    if (e->last_time >= e->first_time)
+        bs_correlator_sweep(e->correlator, e->last_time, bs_track_on_evict,
+                            e);
     e->out.pending_end = 0;
     memset(e->out.pending_by_provider, 0,
            sizeof e->out.pending_by_provider);
@@ -296,7 +321,12 @@ int bs_engine_render(struct bs_engine *e, enum bs_format format,
         bs_report_text(e, &b);
     else if (format == BS_FORMAT_JSON)
         bs_report_json(e, &b);
-    else
+    else if (format == BS_FORMAT_HTML || format == BS_FORMAT_MD) {
+        struct bs_report_options ro;
+        bs_report_options_default(&ro);
+        ro.format = format;
+        rc = bs_report_render(e, &ro, &b, &eb);
+    } else
         rc = bs_report_csv(e, by && *by ? by : "provider", &b, &eb);
     if (rc < 0) {
         bs_copy_err(&eb, err, errlen);

@@ -17,6 +17,7 @@
 #include "lines.h"
 #include "provider.h"
 #include "samples.h"
+#include "window.h"
 
 struct bs_outcome_stats {
     uint64_t deliveries_unknown_sender; /* final outcomes, sender "?" */
@@ -59,11 +60,21 @@ struct bs_engine {
         uint64_t budget_overflows, strings_refused, cells_folded,
             messages_evicted;
     } merged;
+    struct bs_window window; /* --since/--until and local time (window.c) */
     uint64_t lines_since_sweep;
     char input_name[256];
     char input_error[512];
     bool input_failed;
+    struct bs_watch *watch; /* alert rules, metrics state (observe.c) */
+    /* Mail input (mail_input.c): what the current input turned out to
+     * be, and the bounce reader, made at the first mail input. */
+    int input_kind; /* enum bs_input_kind */
+    struct bs_mail *mail;
 };
+
+/* Alert rules and metrics state; NULL until first used (watch.h). */
+struct bs_watch;
+void bs_watch_free(struct bs_watch *w);
 
 /* What a counted delivery attempt was, for observers of the stream. */
 enum bs_outcome { BS_OUT_SENT, BS_OUT_BOUNCED, BS_OUT_EXPIRED,
@@ -101,5 +112,25 @@ void bs_report_text(struct bs_engine *e, struct bs_buf *b);
 void bs_report_json(struct bs_engine *e, struct bs_buf *b);
 int bs_report_csv(struct bs_engine *e, const char *by, struct bs_buf *b,
                   struct bs_buf *err);
+/* The deliverability report (report.c): 0, or -1 with a message. */
+int bs_report_render(struct bs_engine *e, const struct bs_report_options *o,
+                     struct bs_buf *b, struct bs_buf *err);
+
+
+/* ---- Mail input (mail_input.c) ---- */
+enum bs_input_kind { BS_INPUT_SNIFF, BS_INPUT_LOG, BS_INPUT_MAIL };
+struct bs_mail;
+/* A new input: its first line will tell whether it is mail or a log. */
+void bs_mail_begin(struct bs_engine *e);
+/* Plain (decoded) bytes of an input that is not known to be a log:
+ * sniffed, then cut into messages and counted, or given to log (the
+ * line splitter) unchanged. */
+void bs_mail_route(struct bs_engine *e, const char *data, size_t len,
+                   bs_plain_fn *log);
+/* The end of an input (cut: a zstd archive ended inside a frame). */
+void bs_mail_end(struct bs_engine *e, bool cut, bs_plain_fn *log);
+void bs_mail_free(struct bs_mail *m);
+/* bs_engine_merge: adds next's mail counters to e's. */
+void bs_mail_merge(struct bs_engine *e, const struct bs_engine *next);
 
 #endif

@@ -88,6 +88,25 @@ static void bs_json_outcomes(struct bs_engine *e, struct bs_buf *b)
     bs_buf_puts(b, "}");
 }
 
+/* Returned mails read (mail_input.c): "mail":{"messages":..., ...}. */
+static void bs_json_mail(struct bs_engine *e, struct bs_buf *b)
+{
+    struct bs_mail_stats m;
+    bs_engine_mail_stats(e, &m);
+    bs_buf_puts(b, ",\"mail\":{");
+    bs_json_kv(b, "messages", m.messages, false);
+    bs_json_kv(b, "bounces", m.bounces, true);
+    bs_json_kv(b, "recipients", m.recipients, true);
+    bs_json_kv(b, "recipients_delayed", m.delayed, true);
+    bs_json_kv(b, "not_bounces", m.not_bounces, true);
+    bs_json_kv(b, "feedback_reports", m.feedback_reports, true);
+    bs_json_kv(b, "malformed", m.malformed, true);
+    bs_json_kv(b, "oversize", m.oversize, true);
+    bs_json_kv(b, "recipients_delivered", m.recipients_delivered, true);
+    bs_json_kv(b, "recipients_dropped", m.recipients_dropped, true);
+    bs_buf_puts(b, "}");
+}
+
 /* An array of one-key summaries: [{"provider":"google",...}, ...] */
 static bool bs_json_is_failure(const struct bs_agg_cell *c)
 {
@@ -255,6 +274,7 @@ void bs_report_json(struct bs_engine *e, struct bs_buf *b)
                   BS_JSON_SCHEMA);
     bs_json_input(e, b);
     bs_json_outcomes(e, b);
+    bs_json_mail(e, b);
     bs_json_totals(e, b);
     bs_json_summary(e, b, "providers", BS_KEY_PROVIDER);
     bs_json_summary(e, b, "sender_domains", BS_KEY_SENDER_DOMAIN);

@@ -8,7 +8,7 @@
 
 static const char *const bs_key_names[BS_KEY_KINDS] = {
     "provider", "sender_domain", "recipient_domain", "category", "detail",
-    "dsn", "day", "hour", "severity",
+    "dsn", "day", "hour", "severity", "hour",
 };
 
 const char *bs_key_name(enum bs_key_kind k)
@@ -24,7 +24,7 @@ int bs_keys_parse(const char *by, enum bs_key_kind *keys, size_t *nkeys,
     for (;;) {
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        int found = -1;
+        int found = -1; /* the last match: "hour" is BS_KEY_LOCAL_HOUR */
         for (int k = 0; k < BS_KEY_KINDS; k++)
             if (strlen(bs_key_names[k]) == n &&
                 memcmp(bs_key_names[k], p, n) == 0)
@@ -49,19 +49,15 @@ int bs_keys_parse(const char *by, enum bs_key_kind *keys, size_t *nkeys,
     }
 }
 
-static struct bs_slice bs_time_text(int32_t hour, bool with_hour,
-                                    char out[64])
+/* A UTC hour as "YYYY-MM-DD HH:MM" or "YYYY-MM-DD", UTC or local (in the
+ * engine's zone: window.h). */
+static struct bs_slice bs_time_text(struct bs_engine *e, int32_t hour,
+                                    bool with_hour, bool local, char out[64])
 {
-    int64_t t = (int64_t)hour * 3600, y;
-    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-    int m, d;
-    bs_civil_from_days(days, &y, &m, &d);
-    int n = with_hour ? snprintf(out, 64, "%04lld-%02d-%02d %02d:00",
-                                 (long long)y, m, d,
-                                 (int)((t - days * 86400) / 3600))
-                      : snprintf(out, 64, "%04lld-%02d-%02d", (long long)y,
-                                 m, d);
-    return bs_slice_make(out, (size_t)n);
+    int64_t t = (int64_t)hour * 3600;
+    size_t n = bs_local_format(local ? bs_local_time(e, t) : t, with_hour,
+                               out);
+    return bs_slice_make(out, n);
 }
 
 struct bs_slice bs_cell_key_text(struct bs_engine *e,
@@ -86,7 +82,9 @@ struct bs_slice bs_cell_key_text(struct bs_engine *e,
         bs_dsn_format(k->dsn, out);
         return bs_slice_make(out, strlen(out));
     case BS_KEY_DAY:
-        return bs_time_text(k->hour, false, out);
+        return bs_time_text(e, k->hour, false, true, out);
+    case BS_KEY_LOCAL_HOUR:
+        return bs_time_text(e, k->hour, true, true, out);
     case BS_KEY_SEVERITY:
         s = k->severity == BS_SEV_HARD   ? "hard"
             : k->severity == BS_SEV_SOFT ? "soft"
@@ -96,7 +94,7 @@ struct bs_slice bs_cell_key_text(struct bs_engine *e,
     case BS_KEY_KINDS:
         break;
     }
-    return bs_time_text(k->hour, true, out);
+    return bs_time_text(e, k->hour, true, false, out);
 }
 
 void bs_rollup_build(struct bs_rollup *r, struct bs_engine *e,

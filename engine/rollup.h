@@ -16,7 +16,9 @@
 enum bs_key_kind {
     BS_KEY_PROVIDER, BS_KEY_SENDER_DOMAIN, BS_KEY_RECIPIENT_DOMAIN,
     BS_KEY_CATEGORY, BS_KEY_DETAIL, BS_KEY_DSN, BS_KEY_DAY, BS_KEY_HOUR,
-    BS_KEY_SEVERITY, BS_KEY_KINDS
+    BS_KEY_SEVERITY,
+    BS_KEY_LOCAL_HOUR, /* "hour" in the report's zone; BS_KEY_HOUR is UTC */
+    BS_KEY_KINDS
 };
 
 #define BS_ROLLUP_MAX_KEYS 8
@@ -36,7 +38,9 @@ struct bs_rollup {
 };
 
 const char *bs_key_name(enum bs_key_kind k);
-/* Parses "provider,day": 0, or -1 with a message appended to err. */
+/* Parses "provider,day": 0, or -1 with a message appended to err. "day"
+ * and "hour" are local (the engine's zone): BS_KEY_DAY and
+ * BS_KEY_LOCAL_HOUR. */
 int bs_keys_parse(const char *by, enum bs_key_kind *keys, size_t *nkeys,
                   struct bs_buf *err);
 /* Builds the rollup; filter (may be NULL) selects cells. */

@@ -3,31 +3,43 @@
  *
  * Both stores key an intern table with a small binary key and keep their
  * records in arrays indexed by the key id, so nothing is allocated per
- * line once a key is known.
+ * line once a key is known. Authentication failures are also kept per
+ * sender domain (a second table of the same kind), so that a report can
+ * tell each sender domain what to fix with its own text: the From domain
+ * or IP address a hint names comes from that sender's own mail.
  */
 #include "samples.h"
 
+#include "classify.h"
 #include "intern.h"
 
 #include <stdlib.h>
 
+struct bs_sample_table {
+    struct bs_intern *keys; /* binary keys */
+    struct bs_sample *slots; /* by key id */
+    size_t cap;
+};
+
 struct bs_samples {
     struct bs_intern *texts;
-    struct bs_intern *sample_keys; /* (provider, category, detail) */
-    struct bs_sample *samples;     /* by sample key id */
-    size_t samples_cap;
+    struct bs_sample_table reasons; /* (provider, category, detail) */
+    struct bs_sample_table senders; /* (provider, category, detail,
+                                       sender) of auth failures */
     struct bs_intern *form_keys;   /* normalised form */
     struct bs_unexplained *forms;  /* by form key id - 1 */
     size_t nforms, forms_cap;
     struct bs_unexplained *sorted; /* last bs_samples_unexplained() */
     uint64_t forms_refused;
+    bool frozen; /* an event outside the window: keep nothing */
 };
 
 struct bs_samples *bs_samples_new(uint32_t max_texts, uint32_t max_forms)
 {
     struct bs_samples *s = bs_xcalloc(1, sizeof *s);
     s->texts = bs_intern_new(max_texts);
-    s->sample_keys = bs_intern_new(max_texts);
+    s->reasons.keys = bs_intern_new(max_texts);
+    s->senders.keys = bs_intern_new(max_texts);
     s->form_keys = bs_intern_new(max_forms);
     return s;
 }
@@ -37,9 +49,11 @@ void bs_samples_free(struct bs_samples *s)
     if (!s)
         return;
     bs_intern_free(s->texts);
-    bs_intern_free(s->sample_keys);
+    bs_intern_free(s->reasons.keys);
+    bs_intern_free(s->senders.keys);
     bs_intern_free(s->form_keys);
-    free(s->samples);
+    free(s->reasons.slots);
+    free(s->senders.slots);
     free(s->forms);
     free(s->sorted);
     free(s);
@@ -61,23 +75,30 @@ static bool bs_sample_wins(const struct bs_samples *s, int64_t t1,
     return c < 0 || (c == 0 && text1.len < b.len);
 }
 
-void bs_samples_keep(struct bs_samples *s, const struct bs_sample *what,
-                     struct bs_slice text)
+/* The slot of a key in a table, or NULL when the cap refused the key. */
+static struct bs_sample *bs_sample_slot(struct bs_sample_table *t,
+                                        const uint32_t *kb, size_t n)
 {
-    uint32_t kb[3] = { what->provider, what->category, what->detail };
-    uint32_t k = bs_intern(s->sample_keys, (const char *)kb, sizeof kb);
+    uint32_t k = bs_intern(t->keys, (const char *)kb, n * sizeof *kb);
     if (k == BS_INTERN_OVERFLOW)
-        return;
-    if (k >= s->samples_cap) {
-        size_t cap = s->samples_cap ? s->samples_cap * 2 : 64;
+        return NULL;
+    if (k >= t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
         while (cap <= k)
             cap *= 2;
-        s->samples = bs_xreallocarray(s->samples, cap, sizeof *s->samples);
-        memset(s->samples + s->samples_cap, 0,
-               (cap - s->samples_cap) * sizeof *s->samples);
-        s->samples_cap = cap;
+        t->slots = bs_xreallocarray(t->slots, cap, sizeof *t->slots);
+        memset(t->slots + t->cap, 0, (cap - t->cap) * sizeof *t->slots);
+        t->cap = cap;
     }
-    struct bs_sample *slot = &s->samples[k];
+    return &t->slots[k];
+}
+
+static void bs_sample_offer(struct bs_samples *s, struct bs_sample *slot,
+                            const struct bs_sample *what,
+                            struct bs_slice text)
+{
+    if (!slot)
+        return;
     text.len = BS_MIN(text.len, BS_SAMPLE_MAX);
     if (slot->text && !bs_sample_wins(s, what->time, text, slot->time,
                                       slot->text))
@@ -89,14 +110,38 @@ void bs_samples_keep(struct bs_samples *s, const struct bs_sample *what,
     slot->text = id;
 }
 
+void bs_samples_keep(struct bs_samples *s, const struct bs_sample *what,
+                     struct bs_slice text)
+{
+    if (s->frozen)
+        return;
+    uint32_t kb[4] = { what->provider, what->category, what->detail,
+                       what->sender };
+    bs_sample_offer(s, bs_sample_slot(&s->reasons, kb, 3), what, text);
+    if (what->category == BS_CAT_AUTHFAILURE)
+        bs_sample_offer(s, bs_sample_slot(&s->senders, kb, 4), what, text);
+}
+
 void bs_samples_note_unexplained(struct bs_samples *s, unsigned category,
                                  struct bs_slice text, int64_t time)
 {
+    if (s->frozen)
+        return;
     char form[BS_FORM_MAX];
     size_t n = bs_normalise_text(text, form, sizeof form);
-    uint32_t k = bs_intern(s->form_keys, form, n);
+    bs_samples_add_unexplained(s, category, bs_slice_make(form, n), text,
+                               time, 1);
+}
+
+void bs_samples_add_unexplained(struct bs_samples *s, unsigned category,
+                                struct bs_slice form, struct bs_slice text,
+                                int64_t time, uint64_t count)
+{
+    const char *f = form.ptr;
+    size_t n = BS_MIN(form.len, (size_t)BS_FORM_MAX);
+    uint32_t k = bs_intern(s->form_keys, f, n);
     if (k == BS_INTERN_OVERFLOW) {
-        s->forms_refused++;
+        s->forms_refused += count;
         return;
     }
     text.len = BS_MIN(text.len, BS_SAMPLE_MAX);
@@ -107,7 +152,7 @@ void bs_samples_note_unexplained(struct bs_samples *s, unsigned category,
                                         sizeof *s->forms);
         }
         s->forms[s->nforms++] = (struct bs_unexplained){
-            bs_intern(s->texts, form, n), bs_samples_add_text(s, text),
+            bs_intern(s->texts, f, n), bs_samples_add_text(s, text),
             (uint16_t)category, 0, time
         };
     } else {
@@ -117,30 +162,32 @@ void bs_samples_note_unexplained(struct bs_samples *s, unsigned category,
             u->time = time;
         }
     }
-    s->forms[k - 1].count++;
+    s->forms[k - 1].count += count;
 }
 
 void bs_samples_merge(struct bs_samples *s, const struct bs_samples *from,
                       uint32_t (*map_id)(void *ctx, uint32_t id), void *ctx)
 {
-    for (size_t i = 0; i < from->samples_cap; i++) {
-        struct bs_sample x = from->samples[i];
-        if (!x.text)
-            continue;
-        x.detail = map_id(ctx, x.detail);
-        x.sender = map_id(ctx, x.sender);
-        x.rcpt_domain = map_id(ctx, x.rcpt_domain);
-        bs_samples_keep(s, &x, bs_intern_str(from->texts, x.text));
-    }
+    /* Offering a sender's sample to the reasons table again changes
+     * nothing there: it was offered to it before, in from. */
+    const struct bs_sample_table *tables[2] = { &from->reasons,
+                                                &from->senders };
+    for (int t = 0; t < 2; t++)
+        for (size_t i = 0; i < tables[t]->cap; i++) {
+            struct bs_sample x = tables[t]->slots[i];
+            if (!x.text)
+                continue;
+            x.detail = map_id(ctx, x.detail);
+            x.sender = map_id(ctx, x.sender);
+            x.rcpt_domain = map_id(ctx, x.rcpt_domain);
+            bs_samples_keep(s, &x, bs_intern_str(from->texts, x.text));
+        }
     for (size_t i = 0; i < from->nforms; i++) {
         const struct bs_unexplained *u = &from->forms[i];
-        struct bs_slice text = bs_intern_str(from->texts, u->sample);
-        /* Count once through the normal path, then add the rest. */
-        bs_samples_note_unexplained(s, u->category, text, u->time);
-        struct bs_slice form = bs_intern_str(from->texts, u->form);
-        uint32_t k = bs_intern_find(s->form_keys, form.ptr, form.len);
-        if (k != UINT32_MAX && k != BS_INTERN_OVERFLOW && k <= s->nforms)
-            s->forms[k - 1].count += u->count - 1;
+        bs_samples_add_unexplained(s, u->category,
+                                   bs_intern_str(from->texts, u->form),
+                                   bs_intern_str(from->texts, u->sample),
+                                   u->time, u->count);
     }
     s->forms_refused += from->forms_refused;
 }
@@ -148,16 +195,38 @@ void bs_samples_merge(struct bs_samples *s, const struct bs_samples *from,
 const struct bs_sample *bs_samples_all(const struct bs_samples *s,
                                        size_t *n)
 {
-    *n = s->samples_cap;
-    return s->samples;
+    *n = s->reasons.cap;
+    return s->reasons.slots;
+}
+
+const struct bs_sample *bs_samples_of_senders(const struct bs_samples *s,
+                                              size_t *n)
+{
+    *n = s->senders.cap;
+    return s->senders.slots;
+}
+
+const struct bs_sample *bs_samples_find_sender(const struct bs_samples *s,
+                                               unsigned provider,
+                                               unsigned category,
+                                               uint32_t detail,
+                                               uint32_t sender)
+{
+    uint32_t kb[4] = { provider, category, detail, sender };
+    uint32_t k = bs_intern_find(s->senders.keys, (const char *)kb,
+                                sizeof kb);
+    if (k == UINT32_MAX || k == BS_INTERN_OVERFLOW || k >= s->senders.cap ||
+        !s->senders.slots[k].text)
+        return NULL;
+    return &s->senders.slots[k];
 }
 
 const struct bs_sample *bs_samples_find(const struct bs_samples *s,
                                         unsigned category, uint32_t detail)
 {
     const struct bs_sample *best = NULL;
-    for (size_t i = 0; i < s->samples_cap; i++) {
-        const struct bs_sample *x = &s->samples[i];
+    for (size_t i = 0; i < s->reasons.cap; i++) {
+        const struct bs_sample *x = &s->reasons.slots[i];
         if (!x->text || x->category != category || x->detail != detail)
             continue;
         if (!best || bs_sample_wins(s, x->time,
@@ -213,6 +282,16 @@ struct bs_slice bs_samples_text(const struct bs_samples *s, uint32_t id)
 uint64_t bs_samples_forms_refused(const struct bs_samples *s)
 {
     return s->forms_refused;
+}
+
+void bs_samples_freeze(struct bs_samples *s, bool frozen)
+{
+    s->frozen = frozen;
+}
+
+void bs_samples_add_refused(struct bs_samples *s, uint64_t n)
+{
+    s->forms_refused += n;
 }
 
 static bool bs_is_lead_punct(char c)

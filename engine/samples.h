@@ -4,7 +4,9 @@
  * Two stores, both bounded:
  *   - one sample failure text per (provider, category, detail), with the
  *     rule that classified it and the domains it concerned, so a report
- *     can show "e.g. ..." and a hint with the right names filled in;
+ *     can show "e.g. ..." and a hint with the right names filled in; for
+ *     authentication failures also one per sender domain (the fix is the
+ *     sender's to make, with names from its own mail);
  *   - the texts no rule explains (onhold, undefined), grouped by a
  *     normalised form in which addresses, IPs, ids and numbers are masked,
  *     with a count and the first text of each form, so the operator sees
@@ -54,6 +56,11 @@ uint32_t bs_samples_add_text(struct bs_samples *s, struct bs_slice text);
 /* Counts an unexplained text under its normalised form. */
 void bs_samples_note_unexplained(struct bs_samples *s, unsigned category,
                                  struct bs_slice text, int64_t time);
+/* Adds count texts of one normalised form, with the kept text of them
+ * and its log time (what a merge or a loaded aggregate brings). */
+void bs_samples_add_unexplained(struct bs_samples *s, unsigned category,
+                                struct bs_slice form, struct bs_slice text,
+                                int64_t time, uint64_t count);
 /* Adds from's samples and unexplained forms into s. map_id translates
  * from's engine string ids (detail, sender, rcpt_domain) into s's. */
 void bs_samples_merge(struct bs_samples *s, const struct bs_samples *from,
@@ -61,6 +68,15 @@ void bs_samples_merge(struct bs_samples *s, const struct bs_samples *from,
 /* All sample slots (unused ones have text == 0). */
 const struct bs_sample *bs_samples_all(const struct bs_samples *s,
                                        size_t *n);
+/* The per-sender samples of authentication failures (unused slots have
+ * text == 0), and the one of (provider, category, detail, sender). */
+const struct bs_sample *bs_samples_of_senders(const struct bs_samples *s,
+                                              size_t *n);
+const struct bs_sample *bs_samples_find_sender(const struct bs_samples *s,
+                                               unsigned provider,
+                                               unsigned category,
+                                               uint32_t detail,
+                                               uint32_t sender);
 /* The sample of a category and detail, any provider (the earliest, then
  * the smallest text), or NULL. */
 const struct bs_sample *bs_samples_find(const struct bs_samples *s,
@@ -69,6 +85,11 @@ const struct bs_sample *bs_samples_find(const struct bs_samples *s,
  * is owned by the store and valid until the next call that changes it. */
 const struct bs_unexplained *bs_samples_unexplained(struct bs_samples *s,
                                                     size_t *n);
+/* While frozen, keep() and note_unexplained() do nothing (events outside
+ * the --since/--until window); add_text() still works. */
+void bs_samples_freeze(struct bs_samples *s, bool frozen);
+/* Adds n to the forms refused by the cap (a loaded aggregate's count). */
+void bs_samples_add_refused(struct bs_samples *s, uint64_t n);
 /* Texts of ids above. */
 struct bs_slice bs_samples_text(const struct bs_samples *s, uint32_t id);
 /* Forms refused by the cap. */

@@ -13,7 +13,10 @@
  */
 #include "batch.h"
 #include "bouncestat.h"
+#include "cmd_merge.h"
 #include "cmd_patterns.h"
+#include "cmd_report.h"
+#include "cmd_watch.h"
 #include "inputs.h"
 #include "options.h"
 #include "parallel.h"
@@ -98,7 +101,7 @@ static int bs_jobs(const struct bs_options *o)
 static bool bs_parallel_wanted(const struct bs_options *o)
 {
     if (bs_stream_wanted(o) || o->ninputs == 0 || o->year || o->unparsed ||
-        bs_jobs(o) < 2)
+        o->save || bs_jobs(o) < 2)
         return false;
     for (int i = 0; i < o->ninputs; i++)
         if (strcmp(o->inputs[i], "-") == 0)
@@ -106,43 +109,74 @@ static bool bs_parallel_wanted(const struct bs_options *o)
     return true;
 }
 
-static int bs_run(const struct bs_options *o)
+static int bs_setup_patterns(void *ctx, struct bs_engine *e)
 {
-    FILE *report, *unparsed;
-    if (bs_open_outputs(o, &report, &unparsed) < 0)
-        return BS_EXIT_USAGE;
-    struct bs_engine_options eo;
-    bs_engine_options_default(&eo);
-    eo.year = o->year;
-    if (unparsed) {
-        eo.unparsed_fn = bs_write_unparsed;
-        eo.unparsed_ctx = unparsed;
-    }
+    return bs_load_patterns(e, ctx);
+}
+
+/* Reads all inputs into one engine: on worker threads when that pays off,
+ * else as a stream or a batch. *out is NULL when nothing could be set
+ * up. Returns the exit status so far. */
+static int bs_read_everything(const struct bs_options *o,
+                              struct bs_engine_options *eo, bool to_stdout,
+                              struct bs_engine **out)
+{
     char err[1024];
     int status = BS_EXIT_USAGE;
     struct bs_engine *e = NULL;
     if (bs_parallel_wanted(o)) {
-        struct bs_parallel_opts po = { &eo, (const char *const *)o->patterns,
+        struct bs_parallel_opts po = { eo, (const char *const *)o->patterns,
                                        o->npatterns, bs_jobs(o),
                                        o->split_size };
         status = bs_parallel_run(&po, (const char *const *)o->inputs,
                                  o->ninputs, &e);
-        if (status == BS_EXIT_USAGE) {
-            bs_engine_free(e);
-            e = NULL;
-        }
     } else {
-        e = bs_engine_new(&eo, err, sizeof err);
+        e = bs_engine_new(eo, err, sizeof err);
         if (!e)
             fprintf(stderr, "bouncestat: built-in patterns: %s\n", err);
-        if (e && bs_load_patterns(e, o) == 0)
-            status = bs_stream_wanted(o)
-                         ? bs_stream_run(e, o, report == stdout)
-                         : bs_batch_run(e, o);
-        else if (e) {
-            bs_engine_free(e);
-            e = NULL;
+        else if (bs_load_patterns(e, o) == 0) {
+            /* A saved aggregate keeps held-back lines, as a segment does */
+            if (o->save)
+                bs_engine_set_segment(e, 1);
+            status = bs_stream_wanted(o) ? bs_stream_run(e, o, to_stdout)
+                                         : bs_batch_run(e, o);
         }
+    }
+    if (status == BS_EXIT_USAGE) {
+        bs_engine_free(e);
+        e = NULL;
+    }
+    *out = e;
+    return status;
+}
+
+static int bs_run(const struct bs_options *o)
+{
+    struct bs_engine_options eo;
+    bs_engine_options_default(&eo);
+    eo.year = o->year;
+    const char *zone;
+    char terr[256];
+    if (bs_time_setup(&o->time, &eo, &zone, terr, sizeof terr) < 0) {
+        fprintf(stderr, "bouncestat: %s\n", terr);
+        return BS_EXIT_USAGE;
+    }
+    FILE *report, *unparsed;
+    if (bs_open_outputs(o, &report, &unparsed) < 0)
+        return BS_EXIT_USAGE;
+    if (unparsed) {
+        eo.unparsed_fn = bs_write_unparsed;
+        eo.unparsed_ctx = unparsed;
+    }
+    struct bs_engine *e;
+    int status = bs_read_everything(o, &eo, report == stdout, &e);
+    if (e && o->save) {
+        struct bs_engine *r = bs_aggregate_save_reload(
+            e, &eo, bs_setup_patterns, (void *)o, o->save);
+        bs_engine_free(e);
+        e = r;
+        if (!e)
+            status = BS_EXIT_INPUT;
     }
     if (e) {
         bs_engine_finish(e);
@@ -165,6 +199,12 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN); /* EPIPE on stdout ends the run cleanly */
     if (argc > 1 && strcmp(argv[1], "patterns") == 0)
         return bs_cmd_patterns(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "report") == 0)
+        return bs_cmd_report(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "merge") == 0)
+        return bs_cmd_merge(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "watch") == 0)
+        return bs_cmd_watch(argc - 1, argv + 1);
     struct bs_options o;
     char err[512] = "";
     switch (bs_options_parse(argc, argv, &o, err, sizeof err)) {

@@ -16,7 +16,8 @@ static const char bs_usage[] =
     "provider and sender domain, with the reasons.\n"
     "\n"
     "Options:\n"
-    "  -f, --format FMT     text (default), json or csv\n"
+    "  -f, --format FMT     text (default), json, csv, html or md (the\n"
+    "                       report of `bouncestat report`)\n"
     "      --by KEYS        CSV keys, comma-separated: provider,\n"
     "                       sender_domain, recipient_domain, category,\n"
     "                       detail, dsn, day, hour (default: provider)\n"
@@ -40,6 +41,12 @@ static const char bs_usage[] =
     "                       plain file is cut at line boundaries; --year and\n"
     "                       --unparsed keep the run on one thread)\n"
     "      --split-size BYTES  smallest piece a file is cut into (64 MiB)\n"
+    "      --save FILE      also write the aggregate (for merge and report)\n"
+    "      --tz ZONE        zone of days and hours (Asia/Tokyo, UTC, +09:00;\n"
+    "                       default: the local zone)\n"
+    "      --month YYYY-MM  only log times in that month (in --tz)\n"
+    "      --since TIME     only log times from TIME (YYYY-MM-DD[ HH:MM[:SS]])\n"
+    "      --until TIME     only log times before TIME\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
     "\n"
@@ -94,6 +101,10 @@ static int bs_parse_format(const char *s, enum bs_format *f)
         *f = BS_FORMAT_JSON;
     else if (strcmp(s, "csv") == 0)
         *f = BS_FORMAT_CSV;
+    else if (strcmp(s, "html") == 0)
+        *f = BS_FORMAT_HTML;
+    else if (strcmp(s, "md") == 0)
+        *f = BS_FORMAT_MD;
     else
         return -1;
     return 0;
@@ -114,7 +125,8 @@ static int bs_parse_seconds(const char *s, bool zero_ok, uint64_t *ms)
 }
 
 enum { OPT_BY = 256, OPT_YEAR, OPT_UNPARSED, OPT_PATTERNS, OPT_INTERVAL,
-       OPT_PARTIAL_TIMEOUT, OPT_SPLIT_SIZE };
+       OPT_PARTIAL_TIMEOUT, OPT_SPLIT_SIZE, OPT_SAVE, OPT_TZ, OPT_MONTH,
+       OPT_SINCE, OPT_UNTIL };
 
 static const struct option bs_long_options[] = {
     { "format", required_argument, NULL, 'f' },
@@ -128,6 +140,11 @@ static const struct option bs_long_options[] = {
     { "partial-timeout", required_argument, NULL, OPT_PARTIAL_TIMEOUT },
     { "jobs", required_argument, NULL, 'j' },
     { "split-size", required_argument, NULL, OPT_SPLIT_SIZE },
+    { "save", required_argument, NULL, OPT_SAVE },
+    { "tz", required_argument, NULL, OPT_TZ },
+    { "month", required_argument, NULL, OPT_MONTH },
+    { "since", required_argument, NULL, OPT_SINCE },
+    { "until", required_argument, NULL, OPT_UNTIL },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -140,7 +157,7 @@ static int bs_option(int c, struct bs_options *o, char *err, size_t errlen)
     case 'f':
         if (bs_parse_format(optarg, &o->format) == 0)
             return BS_OPTS_OK;
-        snprintf(err, errlen, "unknown format '%s' (text, json, csv)",
+        snprintf(err, errlen, "unknown format '%s' (text, json, csv, html, md)",
                  optarg);
         return BS_OPTS_USAGE;
     case OPT_BY:
@@ -175,6 +192,21 @@ static int bs_option(int c, struct bs_options *o, char *err, size_t errlen)
     case 'j':
     case OPT_SPLIT_SIZE:
         return bs_parse_count(c, optarg, o, err, errlen);
+    case OPT_SAVE:
+        o->save = optarg;
+        return BS_OPTS_OK;
+    case OPT_TZ:
+        o->time.tz = optarg;
+        return BS_OPTS_OK;
+    case OPT_MONTH:
+        o->time.month = optarg;
+        return BS_OPTS_OK;
+    case OPT_SINCE:
+        o->time.since = optarg;
+        return BS_OPTS_OK;
+    case OPT_UNTIL:
+        o->time.until = optarg;
+        return BS_OPTS_OK;
     case OPT_INTERVAL:
         if (bs_parse_seconds(optarg, false, &o->interval_ms) == 0)
             return BS_OPTS_OK;

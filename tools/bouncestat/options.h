@@ -8,6 +8,7 @@
 #define BS_OPTIONS_H
 
 #include "bouncestat.h"
+#include "cmd_report.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,6 +32,8 @@ struct bs_options {
     uint64_t partial_timeout_ms; /* grace of a rotated file */
     int jobs;                    /* -j; 0: the number of cores */
     uint64_t split_size;         /* --split-size */
+    const char *save;            /* --save FILE: the aggregate */
+    struct bs_time_args time;    /* --tz, --month, --since, --until */
 };
 
 int bs_options_parse(int argc, char **argv, struct bs_options *o,
