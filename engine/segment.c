@@ -22,6 +22,7 @@
 #include "engine_impl.h"
 
 #include "../parsers/parser.h"
+#include "window.h"
 
 #include <stdlib.h>
 
@@ -136,7 +137,7 @@ static void bs_segment_replay(struct bs_engine *e,
         struct bs_event ev;
         if (p && p->parse(&rec, &ev) == BS_PARSE_EVENT) {
             ev.time = t;
-            bs_engine_event(e, &ev);
+            bs_window_event(e, &ev); /* the --since/--until window too */
         }
     }
     e->replaying = false;

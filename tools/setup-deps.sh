@@ -7,7 +7,9 @@
 # Usage: tools/setup-deps.sh [EXTRA-PACKAGE...]
 set -eu
 
-packages="gcc make cmake pkg-config libpcre2-dev libzstd-dev libuv1-dev check zstd gzip $*"
+# BS_EXTRA_PACKAGES adds optional test tools (CI sets it: promtool, for
+# one).
+packages="gcc make cmake pkg-config libpcre2-dev libzstd-dev libuv1-dev check zstd gzip ${BS_EXTRA_PACKAGES:-} $*"
 
 missing=""
 for p in $packages; do
