@@ -266,4 +266,5 @@ void bs_engine_merge(struct bs_engine *e, struct bs_engine *next)
     a.table = e->deliveries;
     bs_correlator_foreach(next->deliveries, bs_segment_adopt, &a);
     bs_segment_merge_counters(e, next);
+    bs_mail_merge(e, next);
 }

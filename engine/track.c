@@ -438,6 +438,14 @@ static struct bs_slice bs_cstr(const char *s)
 void bs_engine_count_bounce(struct bs_engine *e,
                             const struct bs_bounce_event *b)
 {
+    if (!bs_window_admits(e, b->time)) {
+        /* outside --since/--until: counted as such, like a log line */
+        if (b->delayed)
+            e->window.outside.deferred++;
+        else
+            e->window.outside.bounced++;
+        return;
+    }
     struct bs_event ev;
     memset(&ev, 0, sizeof ev);
     ev.kind = BS_EV_DELIVERY;

@@ -33,8 +33,10 @@ void bs_dsn_parser_free(struct bs_dsn_parser *p)
 
 char *bs_dsn_scratch(struct bs_dsn_parser *p, size_t n)
 {
-    if (p->nbufs >= BS_DSN_MAX_BUFS)
+    if (p->nbufs >= BS_DSN_MAX_BUFS ||
+        n > BS_DSN_SCRATCH_MAX - p->scratch_used)
         return NULL;
+    p->scratch_used += n;
     return p->bufs[p->nbufs++] = bs_xmalloc(n ? n : 1);
 }
 
@@ -43,6 +45,7 @@ void bs_dsn_scratch_release(struct bs_dsn_parser *p)
     for (unsigned i = 0; i < p->nbufs; i++)
         free(p->bufs[i]);
     p->nbufs = 0;
+    p->scratch_used = 0;
 }
 
 /* ------------------------------------------------------------------ */

@@ -17,7 +17,8 @@
 #define BS_DSN_MAX_BUFS 24
 #define BS_DSN_MAX_DS 8
 #define BS_DSN_MAX_CONV 6
-#define BS_DSN_PART_MAX (4u << 20) /* decoded bytes kept of one part */
+#define BS_DSN_PART_MAX (1u << 20) /* bytes of one part decoded */
+#define BS_DSN_SCRATCH_MAX (24u << 20) /* decoded bytes, one message */
 #define BS_DSN_NOTE_MAX (1u << 20) /* text parts joined, at most */
 
 struct bs_dsn_style;
@@ -37,6 +38,7 @@ struct bs_dsn_parser {
     struct bs_dsn_result res;
     char *bufs[BS_DSN_MAX_BUFS];
     unsigned nbufs;
+    size_t scratch_used;
     struct bs_dsn_conv conv[BS_DSN_MAX_CONV];
     unsigned nconv;
     /* One message's view: */
@@ -60,7 +62,8 @@ struct bs_dsn_parser {
 };
 
 /* A heap buffer of n bytes that lives until the next message; NULL
- * when the per-message budget of buffers is spent. */
+ * when the message's budget (BS_DSN_MAX_BUFS buffers, BS_DSN_SCRATCH_MAX
+ * bytes) is spent: the caller then goes on without that text. */
 char *bs_dsn_scratch(struct bs_dsn_parser *p, size_t n);
 void bs_dsn_scratch_release(struct bs_dsn_parser *p);
 

@@ -3,6 +3,7 @@
  */
 #include "batch.h"
 
+#include "maildir.h"
 #include "progress.h"
 #include "read_input.h"
 
@@ -53,6 +54,16 @@ int bs_batch_run(struct bs_engine *e, const struct bs_options *o)
     int n = o->ninputs ? o->ninputs : 1;
     for (int i = 0; i < n; i++) {
         const char *path = o->ninputs ? o->inputs[i] : "-";
+        if (bs_maildir_is(path)) {
+            struct bs_maildir_stats ms;
+            if (bs_maildir_feed(e, path, buf, sizeof buf, &ms, err,
+                                sizeof err) != 0) {
+                bs_progress_clear(&p);
+                fprintf(stderr, "bouncestat: %s\n", err);
+                status = 2;
+            }
+            continue;
+        }
         if (bs_read_input_ex(e, path, buf, sizeof buf, bs_batch_progress,
                              &p, err, sizeof err) < 0) {
             bs_progress_clear(&p);

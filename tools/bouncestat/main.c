@@ -18,6 +18,7 @@
 #include "cmd_report.h"
 #include "cmd_watch.h"
 #include "inputs.h"
+#include "maildir.h"
 #include "options.h"
 #include "parallel.h"
 #include "patterns_file.h"
@@ -104,7 +105,7 @@ static bool bs_parallel_wanted(const struct bs_options *o)
         o->save || bs_jobs(o) < 2)
         return false;
     for (int i = 0; i < o->ninputs; i++)
-        if (strcmp(o->inputs[i], "-") == 0)
+        if (strcmp(o->inputs[i], "-") == 0 || bs_maildir_is(o->inputs[i]))
             return false;
     return true;
 }

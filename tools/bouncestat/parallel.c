@@ -55,10 +55,13 @@ static int bs_piece_stat(const char *path, uint64_t *size, int64_t *mtime,
     uv_fs_req_cleanup(&req);
     if (rc < 0 || !*splittable)
         return rc;
-    unsigned char magic[4] = { 0 };
+    unsigned char magic[4096] = { 0 };
     FILE *f = fopen(path, "rb");
     if (f) {
-        if (fread(magic, 1, 4, f) == 4 && magic[0] == 0x28 &&
+        size_t got = fread(magic, 1, sizeof magic, f);
+        if (bs_input_is_mail(magic, got)) /* an mbox is cut by messages */
+            *splittable = false;
+        if (got >= 4 && magic[0] == 0x28 &&
             magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
             *splittable = false;
         if ((magic[0] & 0xf0) == 0x50 && magic[1] == 0x2a &&
