@@ -138,6 +138,17 @@ void bs_agg_merge(struct bs_agg *into, const struct bs_agg *from)
     into->folded += from->folded;
 }
 
+void bs_agg_totals(const struct bs_agg *a, struct bs_agg_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < a->ncells; i++) {
+        out->sent += a->cells[i].n.sent;
+        out->bounced += a->cells[i].n.bounced;
+        out->expired += a->cells[i].n.expired;
+        out->deferred += a->cells[i].n.deferred;
+    }
+}
+
 const struct bs_agg_cell *bs_agg_cells(const struct bs_agg *a, size_t *n)
 {
     *n = a->ncells;

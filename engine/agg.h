@@ -52,6 +52,8 @@ void bs_agg_free(struct bs_agg *a);
 struct bs_agg_counts *bs_agg_cell(struct bs_agg *a,
                                   const struct bs_agg_key *key);
 void bs_agg_merge(struct bs_agg *into, const struct bs_agg *from);
+/* The counts of all cells added up. */
+void bs_agg_totals(const struct bs_agg *a, struct bs_agg_counts *out);
 /* Cells in no particular order; n is set to their number. */
 const struct bs_agg_cell *bs_agg_cells(const struct bs_agg *a, size_t *n);
 uint64_t bs_agg_folded(const struct bs_agg *a);

@@ -15,24 +15,6 @@
 
 #include <stdlib.h>
 
-static size_t bs_utf8_len(const unsigned char *p, size_t n)
-{
-    unsigned char c = p[0];
-    size_t want = c >= 0xc2 && c <= 0xdf   ? 2
-                  : c >= 0xe0 && c <= 0xef ? 3
-                  : c >= 0xf0 && c <= 0xf4 ? 4
-                                           : 0;
-    if (!want || want > n)
-        return 0;
-    for (size_t i = 1; i < want; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) ||
-        (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f))
-        return 0; /* overlong, surrogate or beyond U+10FFFF */
-    return want;
-}
-
 void bs_aggfile_str(struct bs_buf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;

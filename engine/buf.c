@@ -81,8 +81,7 @@ void bs_buf_printf(struct bs_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if none. */
-static size_t bs_utf8_len(const unsigned char *p, size_t n)
+size_t bs_utf8_len(const unsigned char *p, size_t n)
 {
     size_t len;
     unsigned min;

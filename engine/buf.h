@@ -25,6 +25,10 @@ void bs_buf_putc(struct bs_buf *b, char c);
 void bs_buf_printf(struct bs_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void bs_buf_vprintf(struct bs_buf *b, const char *fmt, va_list ap);
+/* The length of the valid UTF-8 sequence at p (at most n bytes): 1 for
+ * ASCII, 2 to 4 for a well-formed multi-byte character, 0 for a byte that
+ * starts none (overlong forms, surrogates and beyond U+10FFFF included). */
+size_t bs_utf8_len(const unsigned char *p, size_t n);
 /* Appends n bytes as a JSON string literal (with quotes); bytes that
  * are not valid UTF-8 become U+FFFD, so the output is always valid JSON. */
 void bs_buf_json_str(struct bs_buf *b, const char *p, size_t n);

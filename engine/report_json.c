@@ -12,22 +12,6 @@
 
 #define BS_JSON_SCHEMA 1
 
-static void bs_json_counts(struct bs_buf *b, const struct bs_agg_counts *n)
-{
-    uint64_t den;
-    double rate = bs_failure_rate(n, &den);
-    bs_buf_printf(b, "\"sent\":%llu,\"bounced\":%llu,\"expired\":%llu,"
-                  "\"deferred\":%llu,\"denominator\":%llu,"
-                  "\"failure_rate\":", (unsigned long long)n->sent,
-                  (unsigned long long)n->bounced,
-                  (unsigned long long)n->expired,
-                  (unsigned long long)n->deferred, (unsigned long long)den);
-    if (den)
-        bs_buf_printf(b, "%.6f", rate);
-    else
-        bs_buf_puts(b, "null");
-}
-
 static void bs_json_kv(struct bs_buf *b, const char *k, uint64_t v,
                        bool comma)
 {
@@ -126,7 +110,7 @@ static void bs_json_summary(struct bs_engine *e, struct bs_buf *b,
         bs_buf_printf(b, "%s{\"%s\":", i ? "," : "", bs_key_name(kind));
         bs_buf_json_str(b, f.ptr, f.len);
         bs_buf_putc(b, ',');
-        bs_json_counts(b, &r.rows[i].n);
+        bs_rollup_json_counts(b, &r.rows[i].n);
         if (kind == BS_KEY_PROVIDER)
             bs_json_kv(b, "pending", e->out.pending_by_provider[
                        r.rows[i].first.provider], true);
@@ -138,17 +122,10 @@ static void bs_json_summary(struct bs_engine *e, struct bs_buf *b,
 
 static void bs_json_totals(struct bs_engine *e, struct bs_buf *b)
 {
-    struct bs_agg_counts t = { 0, 0, 0, 0 };
-    size_t n;
-    const struct bs_agg_cell *c = bs_agg_cells(e->agg, &n);
-    for (size_t i = 0; i < n; i++) {
-        t.sent += c[i].n.sent;
-        t.bounced += c[i].n.bounced;
-        t.expired += c[i].n.expired;
-        t.deferred += c[i].n.deferred;
-    }
+    struct bs_agg_counts t;
+    bs_agg_totals(e->agg, &t);
     bs_buf_puts(b, ",\"totals\":{");
-    bs_json_counts(b, &t);
+    bs_rollup_json_counts(b, &t);
     bs_json_kv(b, "pending", e->out.pending_end, true);
     bs_buf_puts(b, "}");
 }
@@ -261,7 +238,7 @@ static void bs_json_rows(struct bs_engine *e, struct bs_buf *b)
             bs_buf_json_str(b, f.ptr, f.len);
             bs_buf_putc(b, ',');
         }
-        bs_json_counts(b, &r.rows[i].n);
+        bs_rollup_json_counts(b, &r.rows[i].n);
         bs_buf_putc(b, '}');
     }
     bs_buf_puts(b, "]");

@@ -26,14 +26,7 @@ static void bs_live_count_pending(void *ctx, struct bs_message *m)
 static void bs_live_totals(struct bs_engine *e, struct bs_live_totals *t)
 {
     memset(t, 0, sizeof *t);
-    size_t n;
-    const struct bs_agg_cell *c = bs_agg_cells(e->agg, &n);
-    for (size_t i = 0; i < n; i++) {
-        t->n.sent += c[i].n.sent;
-        t->n.bounced += c[i].n.bounced;
-        t->n.expired += c[i].n.expired;
-        t->n.deferred += c[i].n.deferred;
-    }
+    bs_agg_totals(e->agg, &t->n);
     bs_correlator_foreach(e->correlator, bs_live_count_pending, &t->pending);
 }
 
@@ -144,23 +137,6 @@ static void bs_live_text(struct bs_engine *e, struct bs_buf *b, int width,
     bs_buf_fini(&l);
 }
 
-static void bs_live_json_counts(struct bs_buf *b,
-                                const struct bs_agg_counts *n)
-{
-    uint64_t den;
-    double rate = bs_failure_rate(n, &den);
-    bs_buf_printf(b, "\"sent\":%llu,\"bounced\":%llu,\"expired\":%llu,"
-                  "\"deferred\":%llu,\"denominator\":%llu,\"failure_rate\":",
-                  (unsigned long long)n->sent,
-                  (unsigned long long)n->bounced,
-                  (unsigned long long)n->expired,
-                  (unsigned long long)n->deferred, (unsigned long long)den);
-    if (den)
-        bs_buf_printf(b, "%.6f", rate);
-    else
-        bs_buf_puts(b, "null");
-}
-
 static void bs_live_json(struct bs_engine *e, struct bs_buf *b)
 {
     struct bs_live_totals t;
@@ -175,7 +151,7 @@ static void bs_live_json(struct bs_engine *e, struct bs_buf *b)
         bs_buf_puts(b, "null");
     }
     bs_buf_puts(b, ",\"totals\":{");
-    bs_live_json_counts(b, &t.n);
+    bs_rollup_json_counts(b, &t.n);
     bs_buf_printf(b, ",\"pending\":%llu},\"providers\":[",
                   (unsigned long long)t.pending);
     enum bs_key_kind k = BS_KEY_PROVIDER;
@@ -187,7 +163,7 @@ static void bs_live_json(struct bs_engine *e, struct bs_buf *b)
         bs_buf_printf(b, "%s{\"provider\":", i ? "," : "");
         bs_buf_json_str(b, f.ptr, f.len);
         bs_buf_putc(b, ',');
-        bs_live_json_counts(b, &r.rows[i].n);
+        bs_rollup_json_counts(b, &r.rows[i].n);
         bs_buf_putc(b, '}');
     }
     bs_rollup_fini(&r);

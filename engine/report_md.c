@@ -11,30 +11,12 @@
  */
 #include "report_model.h"
 
-static size_t bs_md_utf8(const unsigned char *p, size_t n)
-{
-    unsigned char c = p[0];
-    size_t want = c >= 0xc2 && c <= 0xdf   ? 2
-                  : c >= 0xe0 && c <= 0xef ? 3
-                  : c >= 0xf0 && c <= 0xf4 ? 4
-                                           : 0;
-    if (!want || want > n)
-        return 0;
-    for (size_t i = 1; i < want; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) ||
-        (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f))
-        return 0;
-    return want;
-}
-
 static void bs_md_esc(struct bs_buf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
         unsigned char c = p[i];
-        size_t u = c >= 0x80 ? bs_md_utf8(p + i, n - i) : 0;
+        size_t u = c >= 0x80 ? bs_utf8_len(p + i, n - i) : 0;
         if (u) {
             bs_buf_append(b, p + i, u);
             i += u;

@@ -72,15 +72,8 @@ static void bs_text_header(struct bs_engine *e, struct bs_buf *b)
 
 static void bs_text_totals(struct bs_engine *e, struct bs_buf *b)
 {
-    struct bs_agg_counts t = { 0, 0, 0, 0 };
-    size_t n;
-    const struct bs_agg_cell *c = bs_agg_cells(e->agg, &n);
-    for (size_t i = 0; i < n; i++) {
-        t.sent += c[i].n.sent;
-        t.bounced += c[i].n.bounced;
-        t.expired += c[i].n.expired;
-        t.deferred += c[i].n.deferred;
-    }
+    struct bs_agg_counts t;
+    bs_agg_totals(e->agg, &t);
     bs_buf_puts(b, "Deliveries: ");
     bs_buf_grouped(b, t.sent);
     bs_buf_puts(b, " sent, ");

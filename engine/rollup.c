@@ -241,3 +241,19 @@ double bs_failure_rate(const struct bs_agg_counts *n, uint64_t *den)
     *den = n->sent + n->bounced + n->expired;
     return *den ? (double)(n->bounced + n->expired) / (double)*den : 0.0;
 }
+
+void bs_rollup_json_counts(struct bs_buf *b, const struct bs_agg_counts *n)
+{
+    uint64_t den;
+    double rate = bs_failure_rate(n, &den);
+    bs_buf_printf(b, "\"sent\":%llu,\"bounced\":%llu,\"expired\":%llu,"
+                  "\"deferred\":%llu,\"denominator\":%llu,"
+                  "\"failure_rate\":", (unsigned long long)n->sent,
+                  (unsigned long long)n->bounced,
+                  (unsigned long long)n->expired,
+                  (unsigned long long)n->deferred, (unsigned long long)den);
+    if (den)
+        bs_buf_printf(b, "%.6f", rate);
+    else
+        bs_buf_puts(b, "null");
+}

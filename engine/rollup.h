@@ -66,4 +66,8 @@ struct bs_slice bs_cell_key_text(struct bs_engine *e,
  * to *den, and the rate is 0 when it is 0. */
 double bs_failure_rate(const struct bs_agg_counts *n, uint64_t *den);
 
+/* Appends "sent":N,...,"denominator":D,"failure_rate":R (null when D is
+ * 0): the counts of one JSON object. */
+void bs_rollup_json_counts(struct bs_buf *b, const struct bs_agg_counts *n);
+
 #endif
