@@ -17,7 +17,8 @@
  * A line "rule ID" starts a rule; indented "key value" lines describe it;
  * '#' starts a comment line. Every error names SOURCE:LINE, and one error
  * stops the load (and bouncestat refuses to start): no rule is dropped
- * silently.
+ * silently. The rules finished before the error stay loaded, and the
+ * classifier's order is rebuilt on that path too, so it stays usable.
  */
 #include "classify_impl.h"
 
@@ -290,5 +291,7 @@ int bs_classifier_load(struct bs_classifier *c, const char *source,
         bs_rule_fini(rp.cur);
         free(rp.cur);
     }
+    /* Rules before the error were added: order must cover them all. */
+    bs_classifier_reorder(c);
     return -1;
 }
