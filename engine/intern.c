@@ -85,12 +85,16 @@ static size_t bs_intern_slot(const struct bs_intern *t, const char *s,
 
 uint32_t bs_intern_find(const struct bs_intern *t, const char *s, size_t n)
 {
+    if (!s)
+        s = "";
     size_t i = bs_intern_slot(t, s, n, bs_hash_bytes(s, n));
     return t->slots[i] ? t->slots[i] : UINT32_MAX;
 }
 
 uint32_t bs_intern(struct bs_intern *t, const char *s, size_t n)
 {
+    if (!s) /* an empty slice may carry a NULL pointer */
+        s = "";
     uint64_t h = bs_hash_bytes(s, n);
     size_t i = bs_intern_slot(t, s, n, h);
     if (t->slots[i])

@@ -50,7 +50,8 @@ void *bs_xreallocarray(void *p, size_t count, size_t size)
 char *bs_xstrndup(const char *s, size_t n)
 {
     char *p = bs_xmalloc(n + 1);
-    memcpy(p, s, n);
+    if (n) /* s may be NULL when n is 0 */
+        memcpy(p, s, n);
     p[n] = '\0';
     return p;
 }

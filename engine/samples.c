@@ -59,8 +59,17 @@ void bs_samples_free(struct bs_samples *s)
     free(s);
 }
 
+/* An empty slice may have a NULL ptr (an event without a text), which
+ * memcpy, memcmp and pointer arithmetic must never see: the entry points
+ * below give it a valid one. */
+static struct bs_slice bs_text_nonnull(struct bs_slice t)
+{
+    return t.ptr ? t : bs_slice_make("", 0);
+}
+
 uint32_t bs_samples_add_text(struct bs_samples *s, struct bs_slice t)
 {
+    t = bs_text_nonnull(t);
     return bs_intern(s->texts, t.ptr, BS_MIN(t.len, BS_SAMPLE_MAX));
 }
 
@@ -115,6 +124,7 @@ void bs_samples_keep(struct bs_samples *s, const struct bs_sample *what,
 {
     if (s->frozen)
         return;
+    text = bs_text_nonnull(text);
     uint32_t kb[4] = { what->provider, what->category, what->detail,
                        what->sender };
     bs_sample_offer(s, bs_sample_slot(&s->reasons, kb, 3), what, text);
@@ -127,6 +137,7 @@ void bs_samples_note_unexplained(struct bs_samples *s, unsigned category,
 {
     if (s->frozen)
         return;
+    text = bs_text_nonnull(text);
     char form[BS_FORM_MAX];
     size_t n = bs_normalise_text(text, form, sizeof form);
     bs_samples_add_unexplained(s, category, bs_slice_make(form, n), text,
@@ -137,6 +148,8 @@ void bs_samples_add_unexplained(struct bs_samples *s, unsigned category,
                                 struct bs_slice form, struct bs_slice text,
                                 int64_t time, uint64_t count)
 {
+    form = bs_text_nonnull(form);
+    text = bs_text_nonnull(text);
     const char *f = form.ptr;
     size_t n = BS_MIN(form.len, (size_t)BS_FORM_MAX);
     uint32_t k = bs_intern(s->form_keys, f, n);
