@@ -111,6 +111,8 @@ static int bs_write_all(const char *path, const char *data, size_t len)
     int rc = fflush(f);
     if (f != stdout && fclose(f) != 0)
         rc = -1;
+    if ((put != len || rc != 0) && errno == EPIPE && f == stdout)
+        return 0; /* the reader went away: `... | head` */
     if (put != len || rc != 0) {
         fprintf(stderr, "bouncestat: writing %s: %s\n",
                 f == stdout ? "stdout" : path, strerror(errno));

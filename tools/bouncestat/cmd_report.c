@@ -535,6 +535,8 @@ static int bs_report_write(struct bs_engine *e, struct bs_engine *prev,
     size_t put = fwrite(text, 1, len, out);
     int rc = fflush(out);
     free(text);
+    if ((put != len || rc != 0) && errno == EPIPE && out == stdout)
+        return BS_EXIT_OK; /* the reader went away: `... | head` */
     if (put != len || rc != 0) {
         fprintf(stderr, "bouncestat: writing the report to %s: %s\n",
                 a->output ? a->output : "stdout", strerror(errno));
