@@ -210,7 +210,5 @@ bool bs_alert_measure_is_rate(enum bs_alert_measure m);
 void bs_alert_render(const struct bs_alert_set *s,
                      const struct bs_alert_note *n, struct bs_buf *out,
                      struct bs_buf *key_text);
-/* RFC 3339 UTC text of a Unix time: "2026-11-27T18:13:00Z". */
-void bs_alert_time(struct bs_buf *b, int64_t t);
 
 #endif

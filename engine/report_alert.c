@@ -17,23 +17,14 @@
 
 #include "agg.h"
 #include "classify.h"
-#include "../parsers/syslog.h"
+#include "window.h"
 
 #include <stdlib.h>
-
-void bs_alert_time(struct bs_buf *b, int64_t t)
-{
-    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400, y;
-    int m, d, s = (int)(t - days * 86400);
-    bs_civil_from_days(days, &y, &m, &d);
-    bs_buf_printf(b, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
-                  s / 3600, s / 60 % 60, s % 60);
-}
 
 static void bs_alert_json_time(struct bs_buf *b, const char *k, int64_t t)
 {
     bs_buf_printf(b, ",\"%s\":\"", k);
-    bs_alert_time(b, t);
+    bs_utc_format(b, t, true);
     bs_buf_putc(b, '"');
 }
 

@@ -30,15 +30,6 @@ static void bs_live_totals(struct bs_engine *e, struct bs_live_totals *t)
     bs_correlator_foreach(e->correlator, bs_live_count_pending, &t->pending);
 }
 
-static void bs_live_time(struct bs_buf *b, int64_t t)
-{
-    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400, y;
-    int m, d, s = (int)(t - days * 86400);
-    bs_civil_from_days(days, &y, &m, &d);
-    bs_buf_printf(b, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
-                  s / 3600, s / 60 % 60, s % 60);
-}
-
 static bool bs_live_is_failure(const struct bs_agg_cell *c)
 {
     return c->key.category != BS_CAT_NONE;
@@ -82,7 +73,7 @@ static void bs_live_text(struct bs_engine *e, struct bs_buf *b, int width,
                   (unsigned long long)e->stats.read);
     if (e->last_time >= e->first_time) {
         bs_buf_puts(&l, ", log time up to ");
-        bs_live_time(&l, e->last_time);
+        bs_utc_format(&l, e->last_time, true);
     }
     bs_live_line(b, &l, width, &lines, height);
     bs_buf_reset(&l);
@@ -145,7 +136,7 @@ static void bs_live_json(struct bs_engine *e, struct bs_buf *b)
                   (unsigned long long)e->stats.read);
     if (e->last_time >= e->first_time) {
         bs_buf_putc(b, '"');
-        bs_live_time(b, e->last_time);
+        bs_utc_format(b, e->last_time, true);
         bs_buf_putc(b, '"');
     } else {
         bs_buf_puts(b, "null");

@@ -31,15 +31,6 @@ static void bs_text_u64(struct bs_buf *b, uint64_t v, int width)
     bs_buf_printf(b, "%*llu", width, (unsigned long long)v);
 }
 
-static void bs_text_time(struct bs_buf *b, int64_t t)
-{
-    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400, y;
-    int m, d, s = (int)(t - days * 86400);
-    bs_civil_from_days(days, &y, &m, &d);
-    bs_buf_printf(b, "%04lld-%02d-%02d %02d:%02d:%02d", (long long)y, m, d,
-                  s / 3600, s / 60 % 60, s % 60);
-}
-
 static void bs_text_header(struct bs_engine *e, struct bs_buf *b)
 {
     const struct bs_line_stats *s = &e->stats;
@@ -50,9 +41,9 @@ static void bs_text_header(struct bs_engine *e, struct bs_buf *b)
     bs_buf_puts(b, " with delivery facts");
     if (e->last_time >= e->first_time) {
         bs_buf_puts(b, ", log time ");
-        bs_text_time(b, e->first_time);
+        bs_utc_format(b, e->first_time, false);
         bs_buf_puts(b, " to ");
-        bs_text_time(b, e->last_time);
+        bs_utc_format(b, e->last_time, false);
         bs_buf_puts(b, " UTC");
     }
     static const char *const labels[] = {

@@ -131,6 +131,16 @@ size_t bs_local_format(int64_t local, bool with_time, char out[32])
     return n < 0 ? 0 : BS_MIN((size_t)n, (size_t)31);
 }
 
+void bs_utc_format(struct bs_buf *b, int64_t t, bool iso)
+{
+    int64_t days = bs_floor_div(t, 86400), y;
+    int m, d, s = (int)(t - days * 86400);
+    bs_civil_from_days(days, &y, &m, &d);
+    bs_buf_printf(b, iso ? "%04lld-%02d-%02dT%02d:%02d:%02dZ"
+                         : "%04lld-%02d-%02d %02d:%02d:%02d",
+                  (long long)y, m, d, s / 3600, s / 60 % 60, s % 60);
+}
+
 void bs_offset_format(int32_t offset, char out[8])
 {
     int32_t a = offset < 0 ? -offset : offset;

@@ -58,6 +58,9 @@ int64_t bs_local_time(struct bs_engine *e, int64_t utc);
 /* Writes "YYYY-MM-DD" (with_time: "YYYY-MM-DD HH:MM") of local seconds
  * into out (32 bytes); returns the length. */
 size_t bs_local_format(int64_t local, bool with_time, char out[32]);
+/* Appends a Unix time as UTC: "2026-11-27T18:13:00Z" (iso) or
+ * "2026-11-27 18:13:00". */
+void bs_utc_format(struct bs_buf *b, int64_t t, bool iso);
 /* "+09:00", "-03:30", "+00:00" for an offset in seconds (8 bytes). */
 void bs_offset_format(int32_t offset, char out[8]);
 
