@@ -216,11 +216,20 @@ static int bs_track_classify(struct bs_engine *e, const struct bs_event *ev,
  * its recipient's hash and domain. */
 struct bs_attempt {
     const struct bs_event *ev;
-    struct bs_message *m;
+    struct bs_message *m; /* NULL: nothing to remember pending in */
     uint64_t rcpt_hash;
     uint32_t rcpt_domain;
     struct bs_slice text; /* decoded */
+    bool sender_known;
+    uint32_t sender; /* intern id, or e->id_unknown_sender */
 };
+
+/* The attempt is counted under its message's sender, when known. */
+static void bs_attempt_sender_of(struct bs_engine *e, struct bs_attempt *a)
+{
+    a->sender_known = a->m && a->m->sender_known;
+    a->sender = a->sender_known ? a->m->sender : e->id_unknown_sender;
+}
 
 static void bs_track_remember_deferral(struct bs_engine *e,
                                        const struct bs_attempt *a,
@@ -247,10 +256,9 @@ static void bs_track_count(struct bs_engine *e, const struct bs_attempt *a)
         bs_intern_str(e->strings, a->rcpt_domain), ev->relay_host,
         ev->relay_ip, a->text
     };
-    bool known = m && m->sender_known;
     struct bs_agg_key k = bs_track_cell_key(
-        e, ev->time, bs_provider_decide(e->providers, &pe),
-        known ? m->sender : e->id_unknown_sender, a->rcpt_domain);
+        e, ev->time, bs_provider_decide(e->providers, &pe), a->sender,
+        a->rcpt_domain);
     k.dsn = bs_dsn_pack(ev->dsn);
     if (ev->status == BS_ST_SENT) {
         bs_agg_cell(e->agg, &k)->sent++;
@@ -273,7 +281,7 @@ static void bs_track_count(struct bs_engine *e, const struct bs_attempt *a)
             n->bounced++;
         bs_engine_observed(e, &k, what, ev->time, rule, a->text);
     }
-    if (!known)
+    if (!a->sender_known)
         e->out.deliveries_unknown_sender++;
     if (p)
         bs_message_drop_pending(m, p);
@@ -285,7 +293,7 @@ static void bs_track_postfix_delivery(struct bs_engine *e,
     struct bs_attempt a = { ev, bs_track_message(e, ev, ev->queue_id),
                             bs_hash_lower(ev->recipient.ptr,
                                           ev->recipient.len),
-                            0, ev->text };
+                            0, ev->text, false, 0 };
     if (!a.m)
         return;
     if (bs_is_content_filter_handoff(ev)) {
@@ -296,6 +304,7 @@ static void bs_track_postfix_delivery(struct bs_engine *e,
         return;
     }
     a.rcpt_domain = bs_track_domain_id(e, ev->recipient);
+    bs_attempt_sender_of(e, &a);
     bs_track_count(e, &a);
 }
 
@@ -324,7 +333,7 @@ static void bs_track_qmail_delivery(struct bs_engine *e,
 {
     char buf[BS_KEY_MAX + 1], num[24];
     struct bs_attempt a = { ev, NULL, 0, e->id_unknown_rcpt,
-                            bs_track_qmail_decode(e, ev->text) };
+                            bs_track_qmail_decode(e, ev->text), false, 0 };
     struct bs_message *d = bs_correlator_find(
         e->deliveries, bs_track_delivery_key(ev, buf));
     if (d) {
@@ -337,6 +346,7 @@ static void bs_track_qmail_delivery(struct bs_engine *e,
     } else {
         e->out.qmail_unstarted++;
     }
+    bs_attempt_sender_of(e, &a);
     bs_track_count(e, &a);
 }
 
@@ -457,18 +467,18 @@ void bs_engine_count_bounce(struct bs_engine *e,
     ev.relay_host = bs_cstr(b->remote_mta);
     ev.dsn = bs_cstr(b->status);
     ev.text = bs_cstr(b->text);
-    struct bs_message m;
-    memset(&m, 0, sizeof m);
-    if (b->sender) {
-        bs_track_set_sender(e, &m, &ev);
-    }
-    struct bs_attempt a = { &ev, &m,
+    /* No message to remember a delayed recipient in: a bounce mail is
+     * one fact, not a line of a message's story. */
+    struct bs_attempt a = { &ev, NULL,
                             bs_hash_lower(ev.recipient.ptr, ev.recipient.len),
-                            bs_track_domain_id(e, ev.recipient), ev.text };
+                            bs_track_domain_id(e, ev.recipient), ev.text,
+                            b->sender != NULL, e->id_unknown_sender };
+    if (a.sender_known)
+        a.sender = ev.sender_is_null ? e->id_null_sender
+                                     : bs_track_domain_id(e, ev.sender);
     if (e->last_time < ev.time)
         e->last_time = ev.time;
     if (e->first_time > ev.time)
         e->first_time = ev.time;
     bs_track_count(e, &a);
-    free(m.pending);
 }
