@@ -11,39 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const char bs_embedded_providers[];
-extern const char bs_embedded_rules[];
 
-struct fixture {
-    struct bs_provider_table *providers;
-    struct bs_classifier *c;
-};
-
-static struct fixture load(void)
-{
-    struct fixture f = { bs_provider_table_new(), bs_classifier_new() };
-    struct bs_buf err;
-    bs_buf_init(&err);
-    ck_assert_int_eq(bs_provider_table_load(f.providers, "p",
-                                            bs_embedded_providers,
-                                            strlen(bs_embedded_providers),
-                                            &err), 0);
-    for (unsigned i = 0; i < bs_provider_count(f.providers); i++)
-        bs_classifier_add_provider(f.c, bs_provider_name(f.providers, i), i);
-    ck_assert_msg(bs_classifier_load(f.c, "rules.txt", bs_embedded_rules,
-                                     strlen(bs_embedded_rules), &err) == 0,
-                  "%s", err.data);
-    bs_buf_fini(&err);
-    return f;
-}
-
-static void unload(struct fixture *f)
-{
-    bs_classifier_free(f->c);
-    bs_provider_table_free(f->providers);
-}
-
-static unsigned provider(struct fixture *f, const char *name)
+static unsigned provider(struct bs_test_rules *f, const char *name)
 {
     int i = bs_provider_find(f->providers, bs_slice_make(name, strlen(name)));
     ck_assert_int_ge(i, 0);
@@ -151,7 +120,7 @@ static const struct {
 
 START_TEST(test_classify_real_texts)
 {
-    struct fixture f = load();
+    struct bs_test_rules f = bs_test_rules_load();
     struct bs_classification r;
     bs_classify(f.c, provider(&f, cases[_i].provider),
                 bs_slice_make(cases[_i].dsn, strlen(cases[_i].dsn)),
@@ -170,13 +139,13 @@ START_TEST(test_classify_real_texts)
                 bs_slice_make(cases[_i].text, strlen(cases[_i].text)),
                 &again);
     ck_assert_int_eq(again.rule, r.rule);
-    unload(&f);
+    bs_test_rules_free(&f);
 }
 END_TEST
 
 START_TEST(test_classify_severity)
 {
-    struct fixture f = load();
+    struct bs_test_rules f = bs_test_rules_load();
     struct bs_classification r;
     bs_classify(f.c, 0, BS_SLICE_LIT("4.4.1"),
                 BS_SLICE_LIT("connect to x[1.2.3.4]:25: Connection refused"),
@@ -185,11 +154,11 @@ START_TEST(test_classify_severity)
     bs_classify(f.c, 0, BS_SLICE_LIT("5.1.1"),
                 BS_SLICE_LIT("550 5.1.1 user unknown"), &r);
     ck_assert(r.hard);
-    unload(&f);
+    bs_test_rules_free(&f);
 }
 END_TEST
 
-static int load_text(struct fixture *f, const char *text, struct bs_buf *err)
+static int load_text(struct bs_test_rules *f, const char *text, struct bs_buf *err)
 {
     return bs_classifier_load(f->c, "extra.rules", text, strlen(text), err);
 }
@@ -215,7 +184,7 @@ START_TEST(test_rule_file_errors)
         { "garbage\n", "extra.rules:1: expected 'rule ID'" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        struct fixture f = load();
+        struct bs_test_rules f = bs_test_rules_load();
         struct bs_buf err;
         bs_buf_init(&err);
         ck_assert_int_eq(load_text(&f, bad[i].text, &err), -1);
@@ -223,14 +192,14 @@ START_TEST(test_rule_file_errors)
                               strlen(bad[i].expect)) == 0,
                       "case %zu: got '%s'", i, err.data);
         bs_buf_fini(&err);
-        unload(&f);
+        bs_test_rules_free(&f);
     }
 }
 END_TEST
 
 START_TEST(test_rule_override_and_precedence)
 {
-    struct fixture f = load();
+    struct bs_test_rules f = bs_test_rules_load();
     struct bs_buf err;
     bs_buf_init(&err);
     struct bs_classification r;
@@ -253,7 +222,7 @@ START_TEST(test_rule_override_and_precedence)
                 &r);
     ck_assert_str_eq(bs_category_name(r.category), "hasmoved");
     bs_buf_fini(&err);
-    unload(&f);
+    bs_test_rules_free(&f);
 }
 END_TEST
 
@@ -261,7 +230,7 @@ END_TEST
  * the failure is counted and classified without that rule. */
 START_TEST(test_regex_budget)
 {
-    struct fixture f = load();
+    struct bs_test_rules f = bs_test_rules_load();
     struct bs_buf err;
     bs_buf_init(&err);
     ck_assert_int_eq(load_text(&f, "rule evil\n    category blocked\n"
@@ -276,13 +245,13 @@ START_TEST(test_regex_budget)
     ck_assert_str_ne(bs_classifier_rule_id(f.c, r.rule), "evil");
     free(t);
     bs_buf_fini(&err);
-    unload(&f);
+    bs_test_rules_free(&f);
 }
 END_TEST
 
 START_TEST(test_hint_placeholders)
 {
-    struct fixture f = load();
+    struct bs_test_rules f = bs_test_rules_load();
     struct bs_buf err, out;
     bs_buf_init(&err);
     bs_buf_init(&out);
@@ -319,7 +288,7 @@ START_TEST(test_hint_placeholders)
                                "the text)");
     bs_buf_fini(&out);
     bs_buf_fini(&err);
-    unload(&f);
+    bs_test_rules_free(&f);
 }
 END_TEST
 

@@ -26,7 +26,6 @@
 #include <strings.h>
 #include <time.h>
 
-extern const char bs_embedded_providers[];
 extern const char bs_embedded_rules[];
 
 #define CASES_FILE BS_TEST_DATA "/classify/cases.tsv"
@@ -44,35 +43,6 @@ extern const char bs_embedded_rules[];
 #else
 #define TIME_LIMIT_MS 5.0
 #endif
-
-struct fixture {
-    struct bs_provider_table *providers;
-    struct bs_classifier *c;
-};
-
-static struct fixture load(void)
-{
-    struct fixture f = { bs_provider_table_new(), bs_classifier_new() };
-    struct bs_buf err;
-    bs_buf_init(&err);
-    ck_assert_int_eq(bs_provider_table_load(f.providers, "p",
-                                            bs_embedded_providers,
-                                            strlen(bs_embedded_providers),
-                                            &err), 0);
-    for (unsigned i = 0; i < bs_provider_count(f.providers); i++)
-        bs_classifier_add_provider(f.c, bs_provider_name(f.providers, i), i);
-    ck_assert_msg(bs_classifier_load(f.c, "rules.txt", bs_embedded_rules,
-                                     strlen(bs_embedded_rules), &err) == 0,
-                  "%s", err.data);
-    bs_buf_fini(&err);
-    return f;
-}
-
-static void unload(struct fixture *f)
-{
-    bs_classifier_free(f->c);
-    bs_provider_table_free(f->providers);
-}
 
 static double now_ms(void)
 {
@@ -153,7 +123,7 @@ static void cases_free(struct case_table *t)
     free(t->buf);
 }
 
-static unsigned provider_of(struct fixture *f, const char *name,
+static unsigned provider_of(struct bs_test_rules *f, const char *name,
                             unsigned line)
 {
     int i = bs_provider_find(f->providers,
@@ -163,14 +133,14 @@ static unsigned provider_of(struct fixture *f, const char *name,
 }
 
 /* "-" as the expected rule means: no rule may match. */
-static const char *rule_name(struct fixture *f, int rule)
+static const char *rule_name(struct bs_test_rules *f, int rule)
 {
     return rule < 0 ? "-" : bs_classifier_rule_id(f->c, rule);
 }
 
 START_TEST(test_cases_win)
 {
-    struct fixture f = load();
+    struct bs_test_rules f = bs_test_rules_load();
     struct case_table t;
     cases_read(&t);
     unsigned failed = 0;
@@ -194,13 +164,13 @@ START_TEST(test_cases_win)
     ck_assert_msg(failed == 0, "%u of %zu cases classified wrongly (see "
                   "stdout)", failed, t.n);
     cases_free(&t);
-    unload(&f);
+    bs_test_rules_free(&f);
 }
 END_TEST
 
 START_TEST(test_every_rule_has_a_case)
 {
-    struct fixture f = load();
+    struct bs_test_rules f = bs_test_rules_load();
     struct case_table t;
     cases_read(&t);
     unsigned missing = 0, rules = bs_classifier_rule_count(f.c);
@@ -230,7 +200,7 @@ START_TEST(test_every_rule_has_a_case)
     ck_assert_msg(missing == 0, "%u rules without a case or cases naming "
                   "no rule (see stdout)", missing);
     cases_free(&t);
-    unload(&f);
+    bs_test_rules_free(&f);
 }
 END_TEST
 
@@ -500,9 +470,9 @@ START_TEST(test_rule_file_lint)
         bad += lint_rule(&cur);
     rule_src_fini(&cur);
     free(ids);
-    struct fixture f = load();
+    struct bs_test_rules f = bs_test_rules_load();
     ck_assert_uint_eq(nrules, bs_classifier_rule_count(f.c));
-    unload(&f);
+    bs_test_rules_free(&f);
     ck_assert_msg(bad == 0, "%u problems in rules.txt (see stdout)", bad);
 }
 END_TEST
@@ -513,7 +483,7 @@ END_TEST
  * to twice) with a neutral token appended (or written over the end of a
  * text at the length limit), which defeats the memo, and the fastest run
  * counts: a busy machine must not fail the suite. */
-static double timed_classify(struct fixture *f, unsigned provider,
+static double timed_classify(struct bs_test_rules *f, unsigned provider,
                              const char *dsn, const char *text, size_t len,
                              double limit)
 {
@@ -541,7 +511,7 @@ static double timed_classify(struct fixture *f, unsigned provider,
 
 START_TEST(test_cases_are_fast)
 {
-    struct fixture f = load();
+    struct bs_test_rules f = bs_test_rules_load();
     struct case_table t;
     cases_read(&t);
     double limit = time_limit_ms(), worst = 0, total = 0;
@@ -563,7 +533,7 @@ START_TEST(test_cases_are_fast)
                   worst_line, worst, limit);
     ck_assert_uint_eq(bs_classifier_budget_overflows(f.c), 0);
     cases_free(&t);
-    unload(&f);
+    bs_test_rules_free(&f);
 }
 END_TEST
 
@@ -579,7 +549,7 @@ static const char *const adversarial[] = {
 
 START_TEST(test_adversarial_texts)
 {
-    struct fixture f = load();
+    struct bs_test_rules f = bs_test_rules_load();
     double limit = time_limit_ms() * 4, worst = 0;
     const char *worst_what = "";
     char *text = malloc(BS_CLASSIFY_TEXT_MAX + 1);
@@ -610,7 +580,7 @@ START_TEST(test_adversarial_texts)
     ck_assert_msg(worst <= limit, "'%s' repeated took %.3f ms (limit %.1f)",
                   worst_what, worst, limit);
     free(text);
-    unload(&f);
+    bs_test_rules_free(&f);
 }
 END_TEST
 
@@ -770,7 +740,7 @@ static const char *strip_type(const char *d)
     return d;
 }
 
-static void corpus_one(struct fixture *f, const char *name, char *msg,
+static void corpus_one(struct bs_test_rules *f, const char *name, char *msg,
                        const struct expected *ex, size_t nex,
                        struct corpus_stats *st)
 {
@@ -868,7 +838,7 @@ START_TEST(test_sisimai_corpus)
         printf("corpus: %s not present, skipped\n", dir);
         return;
     }
-    struct fixture f = load();
+    struct bs_test_rules f = bs_test_rules_load();
     size_t nex;
     struct expected *ex = expected_read(&nex);
     DIR *d = opendir(dir);
@@ -916,7 +886,7 @@ START_TEST(test_sisimai_corpus)
                   "%.1f%% of the corpus texts undecided", 100 * undecided);
     ck_assert_msg(agree >= CORPUS_AGREEMENT_MIN,
                   "only %.1f%% agree with Sisimai", 100 * agree);
-    unload(&f);
+    bs_test_rules_free(&f);
 }
 END_TEST
 

@@ -3,8 +3,13 @@
  */
 #include "support.h"
 
+#include "buf.h"
+#include "classify.h"
+#include "provider.h"
+
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 int bs_test_run(Suite *s)
@@ -41,4 +46,31 @@ int bs_test_dir_exists(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+extern const char bs_embedded_providers[];
+extern const char bs_embedded_rules[];
+
+struct bs_test_rules bs_test_rules_load(void)
+{
+    struct bs_test_rules r = { bs_provider_table_new(), bs_classifier_new() };
+    struct bs_buf err;
+    bs_buf_init(&err);
+    ck_assert_msg(bs_provider_table_load(r.providers, "providers.txt",
+                                         bs_embedded_providers,
+                                         strlen(bs_embedded_providers),
+                                         &err) == 0, "%s", err.data);
+    for (unsigned i = 0; i < bs_provider_count(r.providers); i++)
+        bs_classifier_add_provider(r.c, bs_provider_name(r.providers, i), i);
+    ck_assert_msg(bs_classifier_load(r.c, "rules.txt", bs_embedded_rules,
+                                     strlen(bs_embedded_rules), &err) == 0,
+                  "%s", err.data);
+    bs_buf_fini(&err);
+    return r;
+}
+
+void bs_test_rules_free(struct bs_test_rules *r)
+{
+    bs_classifier_free(r->c);
+    bs_provider_table_free(r->providers);
 }

@@ -15,4 +15,13 @@ char *bs_test_read_file(const char *path, size_t *len);
 /* 1 when the directory exists. */
 int bs_test_dir_exists(const char *path);
 
+/* The shipped provider table and rules (patterns/), loaded as the engine
+ * loads them; a load error fails the test. Free with bs_test_rules_free. */
+struct bs_test_rules {
+    struct bs_provider_table *providers;
+    struct bs_classifier *c;
+};
+struct bs_test_rules bs_test_rules_load(void);
+void bs_test_rules_free(struct bs_test_rules *r);
+
 #endif
