@@ -132,7 +132,7 @@ int bs_engine_add_rules(struct bs_engine *e, const char *source,
     return rc;
 }
 
-static void bs_engine_note_time(struct bs_engine *e, int64_t t)
+void bs_engine_note_time(struct bs_engine *e, int64_t t)
 {
     if (t < e->first_time)
         e->first_time = t;

@@ -88,6 +88,10 @@ void bs_engine_observed(struct bs_engine *e, const struct bs_agg_key *k,
                         enum bs_outcome what, int64_t time, int rule,
                         struct bs_slice text);
 
+/* Notes the log time of a counted fact: the first and last log time, and
+ * the periodic expiry sweep of the correlation table (engine.c). */
+void bs_engine_note_time(struct bs_engine *e, int64_t t);
+
 /* Counts one event (track.c). */
 void bs_engine_event(struct bs_engine *e, const struct bs_event *ev);
 /* The correlation keys of an event's message and qmail delivery, into

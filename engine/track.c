@@ -476,9 +476,6 @@ void bs_engine_count_bounce(struct bs_engine *e,
     if (a.sender_known)
         a.sender = ev.sender_is_null ? e->id_null_sender
                                      : bs_track_domain_id(e, ev.sender);
-    if (e->last_time < ev.time)
-        e->last_time = ev.time;
-    if (e->first_time > ev.time)
-        e->first_time = ev.time;
+    bs_engine_note_time(e, ev.time);
     bs_track_count(e, &a);
 }
