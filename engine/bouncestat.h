@@ -233,6 +233,10 @@ void bs_engine_line_stats(const struct bs_engine *e,
  * no mbox splitting. Otherwise as bs_engine_begin_input(). */
 void bs_engine_begin_mail_input(struct bs_engine *e, const char *name,
                                 int64_t ref_time);
+/* Does an input that starts with these bytes start with a zstd frame (or a
+ * skippable frame)? 1 or 0; fewer than 4 bytes are never zstd. The same
+ * test the engine's input decoding makes. */
+int bs_input_is_zstd(const void *data, size_t len);
 /* Does an input that starts with these (plain, decoded) bytes read as
  * mail? 1 or 0; give at least its first line (up to 4 KiB). For tools
  * that must not cut a mailbox into pieces (parallel runs). */

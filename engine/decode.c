@@ -8,6 +8,8 @@
  */
 #include "decode.h"
 
+#include "bouncestat.h"
+
 #include <stdlib.h>
 #include <zstd.h>
 
@@ -64,6 +66,11 @@ static bool bs_is_zstd_magic(const unsigned char *h)
     /* Skippable frames: 0x184D2A50 .. 0x184D2A5F, little endian. */
     return (h[0] & 0xf0) == 0x50 && h[1] == 0x2a && h[2] == 0x4d &&
            h[3] == 0x18;
+}
+
+int bs_input_is_zstd(const void *data, size_t len)
+{
+    return len >= 4 && bs_is_zstd_magic(data);
 }
 
 static void bs_decode_start_zstd(struct bs_decode *d)

@@ -53,15 +53,6 @@ size_t bs_feed_pending(const struct bs_feed *f)
                                                                  : 0;
 }
 
-/* The engine's magic numbers (decode.c): a zstd frame or a skippable one. */
-bool bs_feed_is_zstd(const unsigned char *h)
-{
-    if (h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f && h[3] == 0xfd)
-        return true;
-    return (h[0] & 0xf0) == 0x50 && h[1] == 0x2a && h[2] == 0x4d &&
-           h[3] == 0x18;
-}
-
 static const char *bs_feed_last_nl(const char *p, size_t len)
 {
     while (len--)
@@ -141,7 +132,7 @@ static size_t bs_feed_sniff(struct bs_feed *f, const char *data, size_t len)
     f->nheld += take;
     if (f->nheld < BS_FEED_MAGIC_LEN)
         return take;
-    if (!bs_feed_is_zstd((const unsigned char *)f->held)) {
+    if (!bs_input_is_zstd(f->held, 4)) {
         f->mode = BS_FEED_LINES;
         return take;
     }

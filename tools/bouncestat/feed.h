@@ -62,8 +62,6 @@ int bs_feed_bytes(struct bs_feed *f, const char *data, size_t len);
  * truncated zstd archive). The feed can then start a new input. */
 int bs_feed_end(struct bs_feed *f, bool flush);
 bool bs_feed_is_raw(const struct bs_feed *f);
-/* Are the four bytes at head a zstd (or skippable) frame's magic? */
-bool bs_feed_is_zstd(const unsigned char *head);
 /* Bytes of a partial last line waiting for their newline. */
 size_t bs_feed_pending(const struct bs_feed *f);
 

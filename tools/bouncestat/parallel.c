@@ -61,11 +61,7 @@ static int bs_piece_stat(const char *path, uint64_t *size, int64_t *mtime,
         size_t got = fread(magic, 1, sizeof magic, f);
         if (bs_input_is_mail(magic, got)) /* an mbox is cut by messages */
             *splittable = false;
-        if (got >= 4 && magic[0] == 0x28 &&
-            magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
-            *splittable = false;
-        if ((magic[0] & 0xf0) == 0x50 && magic[1] == 0x2a &&
-            magic[2] == 0x4d && magic[3] == 0x18)
+        if (bs_input_is_zstd(magic, got))
             *splittable = false;
         fclose(f);
     }

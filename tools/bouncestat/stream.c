@@ -376,7 +376,7 @@ static bool bs_stream_is_zstd_file(const char *path)
     uv_fs_req_cleanup(&req);
     uv_fs_close(NULL, &req, fd, NULL);
     uv_fs_req_cleanup(&req);
-    return n == (int)sizeof head && bs_feed_is_zstd(head);
+    return bs_input_is_zstd(head, n < 0 ? 0 : (size_t)n);
 }
 
 static void bs_stream_start_follow(struct bs_stream *s, const char *path)
