@@ -373,7 +373,8 @@ static void bs_save_head(struct bs_engine *e, struct bs_buf *b)
     bs_save_counters(e, b);
 }
 
-void bs_engine_save(struct bs_engine *e, char **out, size_t *outlen)
+void bs_aggfile_save(struct bs_engine *e, const struct bs_buf *extra,
+                     struct bs_buf *b)
 {
     struct bs_saver s = { e, bs_intern_new(UINT32_MAX - 1), NULL, 0, {0} };
     s.nof_engine = bs_intern_count(e->strings);
@@ -386,23 +387,30 @@ void bs_engine_save(struct bs_engine *e, char **out, size_t *outlen)
     bs_save_messages(&s, "messages", e->correlator);
     bs_save_messages(&s, "deliveries", e->deliveries);
     bs_save_held(&s);
-    struct bs_buf b;
-    bs_buf_init(&b);
-    bs_save_head(e, &b);
-    bs_buf_puts(&b, ",\n\"strings\":[");
+    if (extra)
+        bs_buf_append(&s.body, extra->data, extra->len);
+    bs_save_head(e, b);
+    bs_buf_puts(b, ",\n\"strings\":[");
     uint32_t n = bs_intern_count(s.table);
     for (uint32_t id = 1; id < n; id++) {
         struct bs_slice t = bs_intern_str(s.table, id);
         if (id > 1)
-            bs_buf_putc(&b, ',');
-        bs_aggfile_str(&b, t.ptr, t.len);
+            bs_buf_putc(b, ',');
+        bs_aggfile_str(b, t.ptr, t.len);
     }
-    bs_buf_puts(&b, "]");
-    bs_buf_append(&b, s.body.data, s.body.len);
-    bs_buf_puts(&b, "\n}\n");
+    bs_buf_puts(b, "]");
+    bs_buf_append(b, s.body.data, s.body.len);
+    bs_buf_puts(b, "\n}\n");
     bs_buf_fini(&s.body);
     free(s.of_engine);
     bs_intern_free(s.table);
+}
+
+void bs_engine_save(struct bs_engine *e, char **out, size_t *outlen)
+{
+    struct bs_buf b;
+    bs_buf_init(&b);
+    bs_aggfile_save(e, NULL, &b);
     *out = b.data;
     *outlen = b.len;
 }

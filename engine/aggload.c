@@ -36,6 +36,8 @@ struct bs_loader {
     bool have_window;
     int64_t since, until;
     struct bs_window_stats outside;
+    const struct bs_aggfile_member *extra; /* or NULL */
+    bool extra_seen;
 };
 
 static int bs_ld_fail(struct bs_loader *L, size_t off, const char *msg)
@@ -582,6 +584,11 @@ static int bs_ld_member(struct bs_loader *L)
         return bs_ld_time(L, &L->next->first_time);
     if (BS_SLICE_EQ(k, "last_log_time"))
         return bs_ld_time(L, &L->next->last_time);
+    if (L->extra && k.len == strlen(L->extra->name) &&
+        memcmp(k.ptr, L->extra->name, k.len) == 0) {
+        L->extra_seen = true;
+        return L->extra->fn(L->extra->ctx, &L->r);
+    }
     return bs_jsonr_skip(&L->r, bs_jsonr_next(&L->r));
 }
 
@@ -635,6 +642,8 @@ static int bs_ld_document(struct bs_loader *L)
     }
     if (bs_ld_expect(L, BS_JT_EOF, "data after the aggregate") < 0)
         return -1;
+    if (L->extra && L->extra->missing && !L->extra_seen)
+        return bs_ld_fail(L, 0, L->extra->missing);
     if ((L->next->first_time == INT64_MAX) !=
         (L->next->last_time == INT64_MIN))
         return bs_ld_fail(L, L->r.len, "first_log_time without "
@@ -699,9 +708,17 @@ static void bs_ld_add_outside(struct bs_engine *e,
 int bs_engine_load(struct bs_engine *e, const char *text, size_t len,
                    const char *name, char *err, size_t errlen)
 {
+    return bs_aggfile_load(e, text, len, name, NULL, err, errlen);
+}
+
+int bs_aggfile_load(struct bs_engine *e, const char *text, size_t len,
+                    const char *name, const struct bs_aggfile_member *m,
+                    char *err, size_t errlen)
+{
     struct bs_loader L;
     memset(&L, 0, sizeof L);
     L.e = e;
+    L.extra = m;
     L.next = bs_ld_engine_new(e);
     L.rule_ids = bs_ld_rule_ids(e);
     bs_jsonr_init(&L.r, text ? text : "", text ? len : 0);

@@ -193,6 +193,40 @@ void bs_engine_save(struct bs_engine *e, char **out, size_t *outlen);
 int bs_engine_load(struct bs_engine *e, const char *text, size_t len,
                    const char *name, char *err, size_t errlen);
 
+/* ---- Checkpoints (--state, checkpoint.c, doc/json.md "State files") ----
+ *
+ * A checkpoint is a saved aggregate (bs_engine_save) with one more member,
+ * "resume": the engine's own carry-over between inputs (the year of BSD
+ * stamps under --year) and the caller's input marks, where each input it
+ * reads stood when the checkpoint was taken. The engine does no IO: the
+ * caller writes the text (atomically) and reads it back. A checkpoint must
+ * be taken between batches of whole lines (never inside a zstd input), so
+ * that "counted" and "before the mark" are the same lines. */
+#define BS_MARK_HEAD_MAX 1024
+struct bs_input_mark {
+    const char *path;     /* the name the input was given by */
+    int rotated;          /* a rotated predecessor still being read */
+    uint64_t dev, ino;    /* the file's identity */
+    uint64_t offset;      /* every line before it counted, none after */
+    int in_long_line;     /* offset is inside an oversize line that was
+                             counted: skip to its newline */
+    size_t head_len;      /* the file's first bytes, up to the offset */
+    unsigned char head[BS_MARK_HEAD_MAX];
+};
+/* Writes the checkpoint into a heap buffer the caller frees. */
+void bs_engine_checkpoint(struct bs_engine *e,
+                          const struct bs_input_mark *marks, size_t nmarks,
+                          char **out, size_t *outlen);
+/* Loads a checkpoint into a new engine (one that has been given no input
+ * yet) and returns its marks in a heap array (*marks, *nmarks; paths
+ * inside it) the caller frees with bs_input_marks_free. Returns as
+ * bs_engine_load: unknown rules, or -1 with "NAME: byte N: message" (a
+ * file that is not a checkpoint, another version, damage), e unchanged. */
+int bs_engine_resume(struct bs_engine *e, const char *text, size_t len,
+                     const char *name, struct bs_input_mark **marks,
+                     size_t *nmarks, char *err, size_t errlen);
+void bs_input_marks_free(struct bs_input_mark *marks, size_t nmarks);
+
 /* Checks a CSV key list without rendering. 0 or -1 with a message. */
 int bs_csv_keys_check(const char *by, char *err, size_t errlen);
 
