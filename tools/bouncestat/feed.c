@@ -53,6 +53,18 @@ size_t bs_feed_pending(const struct bs_feed *f)
                                                                  : 0;
 }
 
+bool bs_feed_in_long_line(const struct bs_feed *f)
+{
+    return f->mode == BS_FEED_LINES && f->skipping;
+}
+
+void bs_feed_resume_lines(struct bs_feed *f, bool in_long_line)
+{
+    f->mode = BS_FEED_LINES;
+    f->nheld = 0;
+    f->skipping = in_long_line;
+}
+
 static const char *bs_feed_last_nl(const char *p, size_t len)
 {
     while (len--)

@@ -64,5 +64,12 @@ int bs_feed_end(struct bs_feed *f, bool flush);
 bool bs_feed_is_raw(const struct bs_feed *f);
 /* Bytes of a partial last line waiting for their newline. */
 size_t bs_feed_pending(const struct bs_feed *f);
+/* Dropping the rest of an oversize line that was counted (up to its
+ * newline)? A checkpoint records it (struct bs_input_mark). */
+bool bs_feed_in_long_line(const struct bs_feed *f);
+/* The input goes on in the middle of a plain file (resumed from a
+ * checkpoint): lines mode, no sniffing; in_long_line drops the bytes up to
+ * the first newline. Call before the first bs_feed_bytes. */
+void bs_feed_resume_lines(struct bs_feed *f, bool in_long_line);
 
 #endif

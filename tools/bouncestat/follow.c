@@ -16,6 +16,7 @@
 #include "follow.h"
 
 #include "feed.h"
+#include "resume.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,15 +171,15 @@ static void bs_follow_close_fd(uv_file fd)
     uv_fs_req_cleanup(&req);
 }
 
-/* Reads g to its end (at most limit bytes), counts or drops its partial
- * line and closes it. */
+/* Reads g to its end (at most limit bytes), counts its partial line when
+ * flush is true and it reached the end (else drops it) and closes it. */
 static void bs_follow_end_gen(struct bs_follow *f, struct bs_follow_gen *g,
-                              uint64_t limit)
+                              uint64_t limit, bool flush)
 {
     if (g->fd < 0)
         return;
     bool cut = bs_follow_read(f, g, &limit);
-    if (bs_feed_end(&g->feed, !cut) < 0)
+    if (bs_feed_end(&g->feed, flush && !cut) < 0)
         fprintf(stderr, "bouncestat: %s\n", bs_engine_input_error(f->env->e));
     bs_follow_close_fd(g->fd);
     g->fd = -1;
@@ -239,14 +240,14 @@ static void bs_follow_grace_cb(uv_timer_t *t)
         uv_timer_start(&f->grace, bs_follow_grace_cb, BS_BUSY_RETRY_MS, 0);
         return;
     }
-    bs_follow_end_gen(f, &f->gen[!f->cur], UINT64_MAX);
+    bs_follow_end_gen(f, &f->gen[!f->cur], UINT64_MAX, true);
 }
 
 /* The current file is no longer under the name: it becomes the rotated
  * predecessor, read on for the grace period. */
 static void bs_follow_retire(struct bs_follow *f)
 {
-    bs_follow_end_gen(f, &f->gen[!f->cur], UINT64_MAX);
+    bs_follow_end_gen(f, &f->gen[!f->cur], UINT64_MAX, true);
     f->cur = !f->cur;
     uv_timer_start(&f->grace, bs_follow_grace_cb,
                    f->env->partial_timeout_ms, 0);
@@ -429,15 +430,158 @@ void bs_follow_reopen(struct bs_follow *f)
     bs_follow_poll(f);
 }
 
-void bs_follow_finish(struct bs_follow *f, uint64_t limit)
+void bs_follow_drain(struct bs_follow *f, uint64_t limit)
 {
     if (f->dead)
         return;
     bs_follow_check(f);
+    uint64_t old = limit, now = limit;
+    bs_follow_read(f, &f->gen[!f->cur], &old);
+    bs_follow_read(f, &f->gen[f->cur], &now);
+}
+
+void bs_follow_finish(struct bs_follow *f, uint64_t limit, bool flush)
+{
+    if (f->dead)
+        return;
+    if (limit)
+        bs_follow_check(f);
     uv_timer_stop(&f->grace);
-    bs_follow_end_gen(f, &f->gen[!f->cur], limit);
-    bs_follow_end_gen(f, &f->gen[f->cur], limit);
+    bs_follow_end_gen(f, &f->gen[!f->cur], limit, flush);
+    bs_follow_end_gen(f, &f->gen[f->cur], limit, flush);
     f->more = false;
+}
+
+/* ---- checkpoints ------------------------------------------------------ */
+
+static void bs_follow_gen_mark(const struct bs_follow *f,
+                               const struct bs_follow_gen *g, bool rotated,
+                               struct bs_input_mark *m)
+{
+    memset(m, 0, sizeof *m);
+    m->path = f->path;
+    m->rotated = rotated;
+    m->dev = g->dev;
+    m->ino = g->ino;
+    m->offset = g->offset - bs_feed_pending(&g->feed);
+    m->in_long_line = bs_feed_in_long_line(&g->feed);
+    m->head_len = g->fplen < m->offset ? g->fplen : (size_t)m->offset;
+    memcpy(m->head, g->fp, m->head_len);
+}
+
+size_t bs_follow_marks(const struct bs_follow *f, struct bs_input_mark out[2])
+{
+    size_t n = 0;
+    const struct bs_follow_gen *old = &f->gen[!f->cur];
+    const struct bs_follow_gen *now = &f->gen[f->cur];
+    if (old->fd >= 0 && !old->skip)
+        bs_follow_gen_mark(f, old, true, &out[n++]);
+    if (now->fd >= 0 && !now->skip)
+        bs_follow_gen_mark(f, now, false, &out[n++]);
+    return n;
+}
+
+/* Opens file into slot i, to go on from the mark. */
+static bool bs_follow_adopt(struct bs_follow *f, int i, const char *file,
+                            const struct bs_input_mark *m)
+{
+    struct bs_follow_gen *g = &f->gen[i];
+    uv_fs_t req;
+    uv_file fd = uv_fs_open(NULL, &req, file, UV_FS_O_RDONLY, 0, NULL);
+    uv_fs_req_cleanup(&req);
+    if (fd < 0)
+        return false;
+    int rc = uv_fs_fstat(NULL, &req, fd, NULL);
+    uv_stat_t st = req.statbuf;
+    uv_fs_req_cleanup(&req);
+    if (rc < 0) {
+        bs_follow_close_fd(fd);
+        return false;
+    }
+    g->fd = fd;
+    g->dev = st.st_dev;
+    g->ino = st.st_ino;
+    g->offset = m->offset;
+    g->fplen = m->head_len;
+    memcpy(g->fp, m->head, m->head_len);
+    g->skip = g->told_error = false;
+    bs_feed_set_time(&g->feed, (int64_t)st.st_mtim.tv_sec);
+    if (m->offset)
+        bs_feed_resume_lines(&g->feed, m->in_long_line);
+    return true;
+}
+
+/* The marked file, found under file, is read to its end first, as a
+ * rotated predecessor is. */
+static void bs_follow_adopt_old(struct bs_follow *f, const char *file,
+                                const struct bs_input_mark *m)
+{
+    struct bs_follow_gen *old = &f->gen[!f->cur];
+    if (old->fd >= 0)
+        bs_follow_end_gen(f, old, UINT64_MAX, true); /* older still */
+    if (!bs_follow_adopt(f, !f->cur, file, m))
+        return;
+    f->opened = true; /* this input is being read */
+    if (!f->env->quiet)
+        fprintf(stderr, "bouncestat: %s: reading %s from byte offset "
+                        "%llu\n", f->path, file,
+                (unsigned long long)m->offset);
+    uv_timer_start(&f->grace, bs_follow_grace_cb,
+                   f->env->partial_timeout_ms, 0);
+}
+
+static void bs_follow_plan_notice(struct bs_follow *f,
+                                  const struct bs_resume_plan *p)
+{
+    if (p->lost)
+        bs_follow_error(f, "since the last checkpoint", p->note);
+    else if (p->note)
+        bs_follow_notice(f, p->note, NULL);
+}
+
+/* The files rotated after the marked one while bouncestat was down, read
+ * whole, oldest first. */
+static void bs_follow_adopt_between(struct bs_follow *f,
+                                    const struct bs_resume_plan *p)
+{
+    static const struct bs_input_mark from_start;
+    for (size_t i = 0; i < p->nbetween; i++)
+        bs_follow_adopt_old(f, p->between[i], &from_start);
+}
+
+void bs_follow_resume(struct bs_follow *f, const struct bs_input_mark *marks,
+                      size_t n)
+{
+    const struct bs_input_mark *rot =
+        bs_resume_find_mark(marks, n, f->path, true);
+    const struct bs_input_mark *cur =
+        bs_resume_find_mark(marks, n, f->path, false);
+    struct bs_resume_plan p;
+    if (rot) {
+        bs_resume_plan(f->path, rot, !cur, &p);
+        const char *file = p.same ? f->path : p.old_path;
+        if (file)
+            bs_follow_adopt_old(f, file, rot);
+        else if (rot->offset)
+            bs_follow_error(f, "since the last checkpoint",
+                            "the rotated file it was finishing is gone: "
+                            "its last lines are lost");
+        bs_follow_adopt_between(f, &p);
+        bs_resume_plan_free(&p);
+    }
+    if (!cur)
+        return;
+    bs_resume_plan(f->path, cur, true, &p);
+    if (p.same && bs_follow_adopt(f, f->cur, f->path, cur)) {
+        f->opened = true;
+        bs_follow_watch(f, &f->gen[f->cur]);
+    } else {
+        bs_follow_plan_notice(f, &p);
+        if (p.old_path)
+            bs_follow_adopt_old(f, p.old_path, cur);
+        bs_follow_adopt_between(f, &p);
+    }
+    bs_resume_plan_free(&p);
 }
 
 void bs_follow_close(struct bs_follow *f)

@@ -81,9 +81,22 @@ bool bs_follow_poll(struct bs_follow *f);
 bool bs_follow_more(const struct bs_follow *f);
 /* SIGHUP: re-arm the watchers and check the name now. */
 void bs_follow_reopen(struct bs_follow *f);
+/* One last check and the files read to their end (at most limit bytes
+ * each), nothing closed: before a final checkpoint. */
+void bs_follow_drain(struct bs_follow *f, uint64_t limit);
 /* End of the run: one last check, the files read to their end (at most
- * limit bytes each), partial last lines counted, files closed. */
-void bs_follow_finish(struct bs_follow *f, uint64_t limit);
+ * limit bytes each; 0: neither checked nor read), partial last lines
+ * counted when flush is true (else dropped), files closed. */
+void bs_follow_finish(struct bs_follow *f, uint64_t limit, bool flush);
+/* Checkpoints: the marks of the files open now, the rotated predecessor
+ * first (path borrowed from f). Returns how many (0..2). */
+size_t bs_follow_marks(const struct bs_follow *f,
+                       struct bs_input_mark out[2]);
+/* Before bs_follow_start: goes on from a checkpoint's marks for this path
+ * (resume.h): the marked file from its mark, wherever it is now, then
+ * the file under the name. Says on stderr what was lost, if anything. */
+void bs_follow_resume(struct bs_follow *f, const struct bs_input_mark *marks,
+                      size_t n);
 /* Closes the libuv handles; free after the loop has run their close
  * callbacks (uv_run until it returns). */
 void bs_follow_close(struct bs_follow *f);

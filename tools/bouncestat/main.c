@@ -22,6 +22,7 @@
 #include "options.h"
 #include "parallel.h"
 #include "patterns_file.h"
+#include "state.h"
 #include "stream.h"
 
 #include <errno.h>
@@ -110,6 +111,23 @@ static bool bs_parallel_wanted(const struct bs_options *o)
     return true;
 }
 
+/* --state: the checkpoint is loaded into e first; a state file that cannot
+ * be used ends the run before any input is read. */
+static int bs_run_with_state(struct bs_engine *e, const struct bs_options *o,
+                             bool to_stdout)
+{
+    char err[1200];
+    struct bs_state *st = bs_state_open(o->state, o->reset_state, e, err,
+                                        sizeof err);
+    if (!st) {
+        fprintf(stderr, "bouncestat: %s\n", err);
+        return BS_EXIT_USAGE;
+    }
+    int status = bs_stream_run(e, o, st, to_stdout);
+    bs_state_close(st);
+    return status;
+}
+
 static int bs_setup_patterns(void *ctx, struct bs_engine *e)
 {
     return bs_load_patterns(e, ctx);
@@ -139,8 +157,10 @@ static int bs_read_everything(const struct bs_options *o,
             /* A saved aggregate keeps held-back lines, as a segment does */
             if (o->save)
                 bs_engine_set_segment(e, 1);
-            status = bs_stream_wanted(o) ? bs_stream_run(e, o, to_stdout)
-                                         : bs_batch_run(e, o);
+            status = o->state ? bs_run_with_state(e, o, to_stdout)
+                     : bs_stream_wanted(o) ? bs_stream_run(e, o, NULL,
+                                                           to_stdout)
+                                           : bs_batch_run(e, o);
         }
     }
     if (status == BS_EXIT_USAGE) {

@@ -45,6 +45,12 @@ static const char bs_usage[] =
     "                       --unparsed and --save keep one thread)\n"
     "      --split-size BYTES  smallest piece a file is cut into (64 MiB)\n"
     "      --save FILE      also write the aggregate (for merge and report)\n"
+    "      --state FILE     keep counts and read positions in FILE across\n"
+    "                       restarts: go on from there, count no line twice\n"
+    "      --checkpoint-interval SECS\n"
+    "                       how often --state is written (default 30; also\n"
+    "                       at the end, SIGINT and SIGTERM)\n"
+    "      --reset-state    start afresh, replacing the --state FILE\n"
     "      --tz ZONE        zone of days and hours (Asia/Tokyo, UTC, +09:00;\n"
     "                       default: the local zone)\n"
     "      --month YYYY-MM  only log times in that month (in --tz)\n"
@@ -129,7 +135,8 @@ static int bs_parse_seconds(const char *s, bool zero_ok, uint64_t *ms)
 
 enum { OPT_BY = 256, OPT_YEAR, OPT_UNPARSED, OPT_PATTERNS, OPT_INTERVAL,
        OPT_PARTIAL_TIMEOUT, OPT_SPLIT_SIZE, OPT_SAVE, OPT_TZ, OPT_MONTH,
-       OPT_SINCE, OPT_UNTIL };
+       OPT_SINCE, OPT_UNTIL, OPT_STATE, OPT_CHECKPOINT_INTERVAL,
+       OPT_RESET_STATE };
 
 static const struct option bs_long_options[] = {
     { "format", required_argument, NULL, 'f' },
@@ -144,6 +151,10 @@ static const struct option bs_long_options[] = {
     { "jobs", required_argument, NULL, 'j' },
     { "split-size", required_argument, NULL, OPT_SPLIT_SIZE },
     { "save", required_argument, NULL, OPT_SAVE },
+    { "state", required_argument, NULL, OPT_STATE },
+    { "checkpoint-interval", required_argument, NULL,
+      OPT_CHECKPOINT_INTERVAL },
+    { "reset-state", no_argument, NULL, OPT_RESET_STATE },
     { "tz", required_argument, NULL, OPT_TZ },
     { "month", required_argument, NULL, OPT_MONTH },
     { "since", required_argument, NULL, OPT_SINCE },
@@ -198,6 +209,18 @@ static int bs_option(int c, struct bs_options *o, char *err, size_t errlen)
     case OPT_SAVE:
         o->save = optarg;
         return BS_OPTS_OK;
+    case OPT_STATE:
+        o->state = optarg;
+        return BS_OPTS_OK;
+    case OPT_RESET_STATE:
+        o->reset_state = true;
+        return BS_OPTS_OK;
+    case OPT_CHECKPOINT_INTERVAL:
+        if (bs_parse_seconds(optarg, false, &o->checkpoint_ms) == 0)
+            return BS_OPTS_OK;
+        snprintf(err, errlen, "--checkpoint-interval wants seconds > 0, "
+                 "not '%s'", optarg);
+        return BS_OPTS_USAGE;
     case OPT_TZ:
         o->time.tz = optarg;
         return BS_OPTS_OK;
@@ -240,6 +263,7 @@ int bs_options_parse(int argc, char **argv, struct bs_options *o,
     o->interval_ms = 5000;
     o->split_size = 64u << 20;
     o->partial_timeout_ms = 2000;
+    o->checkpoint_ms = 30000;
     opterr = 0;
     optind = 1;
     int c;
@@ -254,6 +278,10 @@ int bs_options_parse(int argc, char **argv, struct bs_options *o,
         int rc = bs_option(c, o, err, errlen);
         if (rc != BS_OPTS_OK)
             return rc;
+    }
+    if (o->reset_state && !o->state) {
+        snprintf(err, errlen, "--reset-state goes with --state FILE");
+        return BS_OPTS_USAGE;
     }
     if (o->by && o->format != BS_FORMAT_CSV) {
         snprintf(err, errlen, "--by goes with --format csv");

@@ -33,6 +33,9 @@ struct bs_options {
     int jobs;                    /* -j; 0: the number of cores */
     uint64_t split_size;         /* --split-size */
     const char *save;            /* --save FILE: the aggregate */
+    const char *state;           /* --state FILE: checkpoints */
+    bool reset_state;            /* --reset-state */
+    uint64_t checkpoint_ms;      /* --checkpoint-interval */
     struct bs_time_args time;    /* --tz, --month, --since, --until */
 };
 

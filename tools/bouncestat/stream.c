@@ -19,6 +19,8 @@
 #include "follow.h"
 #include "live.h"
 #include "read_input.h"
+#include "resume.h"
+#include "state.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <uv.h>
 
 #define BS_RECHECK_MS 1000
@@ -43,6 +46,8 @@ struct bs_source {
     uint64_t offset;
     struct bs_feed feed;
     struct bs_follow *follow; /* BS_SRC_FOLLOW */
+    const char *mark_path; /* --state: the input this file is read for */
+    bool rest_of_old;      /* the marked file's rest, under another name */
 };
 
 static const int bs_signals[] = { SIGINT, SIGTERM, SIGUSR1, SIGHUP,
@@ -72,6 +77,17 @@ struct bs_stream {
     bool report_on_stdout;
     bool stopped;
     int status;
+    /* --state: the marks of inputs not being read now (from the loaded
+     * checkpoint until the input starts, then the files read to their
+     * end); the next input after a marked file's rest. */
+    struct bs_state *state;
+    struct bs_input_mark *marks;
+    size_t nmarks, capmarks;
+    uv_timer_t checkpoint;
+    bool checkpoint_failing;
+    const char *then_path;
+    struct bs_resume_plan plan; /* its old_path and between are read */
+    size_t next_between;
 };
 
 static void bs_stream_stop(struct bs_stream *s);
@@ -89,7 +105,7 @@ static void *bs_xmalloc(size_t n)
 
 bool bs_stream_wanted(const struct bs_options *o)
 {
-    if (o->follow)
+    if (o->follow || o->state)
         return true;
     bool uses_stdin = o->ninputs == 0;
     for (int i = 0; i < o->ninputs; i++)
@@ -150,6 +166,84 @@ static void bs_stream_input_error(struct bs_stream *s, const char *msg)
     s->status = 2;
 }
 
+/* ---- checkpoints (--state) -------------------------------------------- */
+
+static void bs_stream_forget_marks(struct bs_stream *s, const char *path)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < s->nmarks; i++)
+        if (strcmp(s->marks[i].path, path) != 0)
+            s->marks[k++] = s->marks[i];
+    s->nmarks = k;
+}
+
+static void bs_stream_keep_mark(struct bs_stream *s,
+                                const struct bs_input_mark *m)
+{
+    bs_stream_forget_marks(s, m->path);
+    if (s->nmarks == s->capmarks) {
+        s->capmarks = s->capmarks ? s->capmarks * 2 : 8;
+        s->marks = realloc(s->marks, s->capmarks * sizeof *s->marks);
+        if (!s->marks) {
+            fputs("bouncestat: out of memory\n", stderr);
+            abort();
+        }
+    }
+    s->marks[s->nmarks++] = *m;
+}
+
+/* The mark of the file being read, if it has one. A zstd file is marked
+ * only at its end (a checkpoint waits while it is read), and at its full
+ * size even when damage cut it short: it is done with. */
+static bool bs_stream_source_mark(const struct bs_stream *s,
+                                  struct bs_input_mark *m)
+{
+    const struct bs_source *src = &s->src;
+    if (src->kind != BS_SRC_FD || !src->mark_path)
+        return false;
+    if (bs_resume_mark_fd(src->fd, src->mark_path,
+                          src->offset - bs_feed_pending(&src->feed),
+                          bs_feed_in_long_line(&src->feed), m) < 0)
+        return false;
+    struct stat st;
+    if (bs_feed_is_raw(&src->feed) && fstat(src->fd, &st) == 0 &&
+        (uint64_t)st.st_size > m->offset)
+        m->offset = (uint64_t)st.st_size;
+    return true;
+}
+
+/* Writes a checkpoint unless a zstd input holds the engine (its lines
+ * cannot be marked): the files read to their end, the file being read,
+ * the followed files. Returns 0 or -1 (said on stderr once per run of
+ * failures). */
+static int bs_stream_checkpoint(struct bs_stream *s)
+{
+    if (!s->state || s->busy)
+        return 0;
+    size_t cap = s->nmarks + 1 + 2 * (size_t)s->nfollows, n = s->nmarks;
+    struct bs_input_mark *all = bs_xmalloc(cap * sizeof *all);
+    if (n)
+        memcpy(all, s->marks, n * sizeof *all);
+    n += bs_stream_source_mark(s, &all[n]);
+    for (int i = 0; i < s->nfollows; i++)
+        n += bs_follow_marks(s->follows[i], &all[n]);
+    char err[1024];
+    int rc = bs_state_write(s->state, s->e, all, n, err, sizeof err);
+    free(all);
+    if (rc < 0 && !s->checkpoint_failing)
+        fprintf(stderr, "bouncestat: %s\n", err);
+    else if (rc == 0 && s->checkpoint_failing)
+        fprintf(stderr, "bouncestat: %s: checkpoint written again\n",
+                bs_state_path(s->state));
+    s->checkpoint_failing = rc < 0;
+    return rc;
+}
+
+static void bs_stream_checkpoint_cb(uv_timer_t *t)
+{
+    bs_stream_checkpoint(t->data);
+}
+
 static void bs_stream_claim(struct bs_stream *s)
 {
     if (bs_feed_is_raw(&s->src.feed))
@@ -163,6 +257,11 @@ static void bs_stream_end_source(struct bs_stream *s, bool flush)
     struct bs_source *src = &s->src;
     if (src->kind == BS_SRC_NONE)
         return;
+    struct bs_input_mark m;
+    if (!src->rest_of_old && bs_stream_source_mark(s, &m)) {
+        flush = false; /* an unfinished last line waits for its newline */
+        bs_stream_keep_mark(s, &m);
+    }
     if (src->kind != BS_SRC_FOLLOW) {
         if (bs_feed_end(&src->feed, flush) < 0 && flush)
             bs_stream_input_error(s, bs_engine_input_error(s->e));
@@ -350,16 +449,65 @@ static int bs_stream_open_file(struct bs_stream *s, const char *path,
     return -1;
 }
 
-static void bs_stream_start_file(struct bs_stream *s, const char *path)
+/* Reads file for the input mark_path, from the mark from when given. */
+static void bs_stream_open_source(struct bs_stream *s, const char *file,
+                                  const char *mark_path,
+                                  const struct bs_input_mark *from)
 {
     int64_t mtime;
-    int fd = bs_stream_open_file(s, path, &mtime);
+    int fd = bs_stream_open_file(s, file, &mtime);
     if (fd < 0)
         return;
-    bs_stream_new_source(s, BS_SRC_FD, path, fd);
+    bs_stream_new_source(s, BS_SRC_FD, file, fd);
     s->src.own_fd = true;
     s->src.stdin_clock = false;
+    s->src.mark_path = s->state ? mark_path : NULL;
     bs_feed_set_time(&s->src.feed, mtime);
+    if (from && from->offset &&
+        lseek(fd, (off_t)from->offset, SEEK_SET) == (off_t)from->offset) {
+        s->src.offset = from->offset;
+        /* a zstd file goes on with its next frame, a log mid-file */
+        if (!bs_input_is_zstd(from->head, from->head_len))
+            bs_feed_resume_lines(&s->src.feed, from->in_long_line);
+    }
+}
+
+static void bs_stream_plan_notice(struct bs_stream *s, const char *path,
+                                  const struct bs_resume_plan *p)
+{
+    if (p->lost)
+        fprintf(stderr, "bouncestat: %s: since the last checkpoint: %s\n",
+                path, p->note);
+    else if (p->note && !s->o->quiet)
+        fprintf(stderr, "bouncestat: %s: %s\n", path, p->note);
+}
+
+/* A named file: from its mark in the loaded checkpoint, if any. */
+static void bs_stream_start_file(struct bs_stream *s, const char *path)
+{
+    size_t n = 0;
+    const struct bs_input_mark *all =
+        s->state ? bs_state_marks(s->state, &n) : NULL;
+    const struct bs_input_mark *m =
+        all ? bs_resume_find_mark(all, n, path, false) : NULL;
+    if (!m) {
+        bs_stream_open_source(s, path, path, NULL);
+        return;
+    }
+    struct bs_resume_plan *p = &s->plan;
+    bs_resume_plan_free(p);
+    bs_resume_plan(path, m, true, p);
+    bs_stream_plan_notice(s, path, p);
+    s->next_between = 0;
+    if (p->same) {
+        bs_stream_open_source(s, path, path, m);
+    } else if (p->old_path) {
+        s->then_path = path;
+        bs_stream_open_source(s, p->old_path, path, m);
+        s->src.rest_of_old = true;
+    } else {
+        bs_stream_open_source(s, path, path, NULL);
+    }
 }
 
 /* Does the file start with zstd magic? (Then -F reads it once.) */
@@ -382,6 +530,11 @@ static bool bs_stream_is_zstd_file(const char *path)
 static void bs_stream_start_follow(struct bs_stream *s, const char *path)
 {
     struct bs_follow *f = bs_follow_new(&s->env, path);
+    size_t n = 0;
+    const struct bs_input_mark *all =
+        s->state ? bs_state_marks(s->state, &n) : NULL;
+    if (all)
+        bs_follow_resume(f, all, n);
     s->follows = realloc(s->follows, (size_t)(s->nfollows + 1) *
                                          sizeof *s->follows);
     if (!s->follows) {
@@ -401,6 +554,7 @@ static void bs_stream_start_follow(struct bs_stream *s, const char *path)
 
 static void bs_stream_start_input(struct bs_stream *s, const char *path)
 {
+    bs_stream_forget_marks(s, path); /* the live marks take over */
     if (strcmp(path, "-") == 0) {
         bs_stream_start_stdin(s);
     } else if (!s->o->follow) {
@@ -422,6 +576,23 @@ static void bs_stream_start_input(struct bs_stream *s, const char *path)
 static void bs_stream_advance(struct bs_stream *s)
 {
     while (!s->stopped && s->src.kind == BS_SRC_NONE) {
+        if (s->then_path && s->next_between < s->plan.nbetween) {
+            /* rotated after the marked file: whole */
+            bs_stream_open_source(s, s->plan.between[s->next_between++],
+                                  s->then_path, NULL);
+            s->src.rest_of_old = true;
+            if (s->src.kind == BS_SRC_FD)
+                bs_stream_wake(s);
+            continue;
+        }
+        if (s->then_path) { /* the marked file's rest is read */
+            const char *path = s->then_path;
+            s->then_path = NULL;
+            bs_stream_open_source(s, path, path, NULL);
+            if (s->src.kind == BS_SRC_FD)
+                bs_stream_wake(s);
+            continue;
+        }
         if (s->next == s->ninputs) {
             if (!s->nlive)
                 bs_stream_stop(s);
@@ -462,6 +633,7 @@ static void bs_stream_close_handles(struct bs_stream *s)
     uv_close((uv_handle_t *)&s->pump, NULL);
     uv_close((uv_handle_t *)&s->refresh, NULL);
     uv_close((uv_handle_t *)&s->recheck, NULL);
+    uv_close((uv_handle_t *)&s->checkpoint, NULL);
     for (size_t i = 0; i < BS_NSIGNALS; i++)
         uv_close((uv_handle_t *)&s->sigs[i], NULL);
     for (int i = 0; i < s->nfollows; i++)
@@ -470,16 +642,47 @@ static void bs_stream_close_handles(struct bs_stream *s)
 
 /* The end of the run: what is followed is read to its end, the input
  * being read is cut, the view makes room for the report. */
+/* --state: what is followed is read to its end and a last checkpoint
+ * written before anything is closed; partial lines are left for the next
+ * run. A pipe's lines never come again: its partial line counts first. A
+ * zstd input being read cannot be marked: the previous checkpoint stays
+ * and that input is read again from its start next time. */
+static void bs_stream_stop_with_state(struct bs_stream *s)
+{
+    if (s->src.kind == BS_SRC_PIPE || s->src.kind == BS_SRC_TTY)
+        bs_stream_end_source(s, true);
+    if (s->busy) {
+        fprintf(stderr, "bouncestat: %s: no last checkpoint while %s is "
+                "read (compressed): the previous one stays\n",
+                bs_state_path(s->state), s->src.name);
+    } else {
+        for (int i = 0; i < s->nfollows; i++)
+            bs_follow_drain(s->follows[i], BS_FINISH_LIMIT);
+        if (bs_stream_checkpoint(s) < 0)
+            s->status = 2;
+    }
+    bs_stream_end_source(s, false);
+    for (int i = 0; i < s->nfollows; i++) {
+        bs_follow_finish(s->follows[i], 0, false);
+        if (bs_follow_failed(s->follows[i]))
+            s->status = 2;
+    }
+}
+
 static void bs_stream_stop(struct bs_stream *s)
 {
     if (s->stopped)
         return;
     s->stopped = true;
-    bs_stream_end_source(s, s->src.kind != BS_SRC_FD);
-    for (int i = 0; i < s->nfollows; i++) {
-        bs_follow_finish(s->follows[i], BS_FINISH_LIMIT);
-        if (bs_follow_failed(s->follows[i]))
-            s->status = 2;
+    if (s->state) {
+        bs_stream_stop_with_state(s);
+    } else {
+        bs_stream_end_source(s, s->src.kind != BS_SRC_FD);
+        for (int i = 0; i < s->nfollows; i++) {
+            bs_follow_finish(s->follows[i], BS_FINISH_LIMIT, true);
+            if (bs_follow_failed(s->follows[i]))
+                s->status = 2;
+        }
     }
     if (s->live.tty && !s->report_on_stdout)
         bs_live_show(&s->live, s->e); /* the last state stays on screen */
@@ -515,6 +718,11 @@ static void bs_stream_init_handles(struct bs_stream *s)
     if (s->o->follow) /* events can be lost (inotify overflow) or absent */
         uv_timer_start(&s->recheck, bs_stream_recheck_cb, BS_RECHECK_MS,
                        BS_RECHECK_MS);
+    uv_timer_init(&s->loop, &s->checkpoint);
+    s->checkpoint.data = s;
+    if (s->state)
+        uv_timer_start(&s->checkpoint, bs_stream_checkpoint_cb,
+                       s->o->checkpoint_ms, s->o->checkpoint_ms);
     for (size_t i = 0; i < BS_NSIGNALS; i++) {
         uv_signal_init(&s->loop, &s->sigs[i]);
         s->sigs[i].data = s;
@@ -523,8 +731,22 @@ static void bs_stream_init_handles(struct bs_stream *s)
     s->in_pipe.data = s->in_tty.data = s;
 }
 
+/* The loaded checkpoint's marks of this run's inputs, kept until each
+ * input starts. */
+static void bs_stream_carry_marks(struct bs_stream *s)
+{
+    size_t n = 0;
+    const struct bs_input_mark *all = bs_state_marks(s->state, &n);
+    for (size_t i = 0; i < n; i++)
+        for (int j = 0; j < s->ninputs; j++)
+            if (strcmp(all[i].path, s->inputs[j]) == 0) {
+                bs_stream_keep_mark(s, &all[i]);
+                break;
+            }
+}
+
 int bs_stream_run(struct bs_engine *e, const struct bs_options *o,
-                  bool report_on_stdout)
+                  struct bs_state *state, bool report_on_stdout)
 {
     static char *const bs_stdin_only[] = { "-", NULL };
     struct bs_stream *s = calloc(1, sizeof *s);
@@ -538,6 +760,9 @@ int bs_stream_run(struct bs_engine *e, const struct bs_options *o,
     s->report_on_stdout = report_on_stdout;
     s->inputs = o->ninputs ? o->inputs : bs_stdin_only;
     s->ninputs = o->ninputs ? o->ninputs : 1;
+    s->state = state;
+    if (state)
+        bs_stream_carry_marks(s);
     bs_live_init(&s->live, 1);
     bs_stream_init_env(s);
     bs_stream_init_handles(s);
@@ -550,6 +775,8 @@ int bs_stream_run(struct bs_engine *e, const struct bs_options *o,
         bs_follow_free(s->follows[i]);
     free(s->follows);
     free(s->buf);
+    free(s->marks);
+    bs_resume_plan_free(&s->plan);
     free(s);
     return status;
 }

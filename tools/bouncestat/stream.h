@@ -29,6 +29,7 @@
 
 #include "bouncestat.h"
 #include "options.h"
+#include "state.h"
 
 #include <stdbool.h>
 
@@ -36,9 +37,11 @@
 bool bs_stream_wanted(const struct bs_options *o);
 /* Runs the loop until the end of the run. report_on_stdout: the final
  * report will be written to stdout (a terminal's live frame is erased
- * for it). Returns the exit status: 0, or 2 when some input could not be
- * read. */
+ * for it). state (--state, or NULL): files go on from its marks, and
+ * checkpoints are written every o->checkpoint_ms and at the end, before
+ * bs_engine_finish. Returns the exit status: 0, or 2 when some input could
+ * not be read or the last checkpoint could not be written. */
 int bs_stream_run(struct bs_engine *e, const struct bs_options *o,
-                  bool report_on_stdout);
+                  struct bs_state *state, bool report_on_stdout);
 
 #endif
