@@ -12,7 +12,8 @@
 # a run. Then the state file's own contract: a damaged or foreign state
 # is refused and left as it is, --reset-state starts afresh, a second
 # bouncestat on the same state is refused, a checkpoint that cannot be
-# written (read-only folder) keeps the previous one and the run goes on.
+# written (disk full, read-only folder) keeps the previous one and the
+# run goes on; standard input keeps its counts across restarts.
 . "$BS_TESTS/cli/lib.sh"
 [ -x "${BS_GEN:-}" ] || { echo "no generator (BS_GEN)"; exit 77; }
 t=$BS_TMP
@@ -25,6 +26,7 @@ errs=$t/stderr
 pid=
 cleanup() {
     [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+    umount "$t/full" 2>/dev/null
     chmod -R u+w "$t" 2>/dev/null
     wait 2>/dev/null
 }
@@ -185,22 +187,67 @@ kill -TERM "$pid"
 wait "$pid"
 pid=
 
-# A folder that turns read-only: the error is said, the previous
-# checkpoint stays intact, processing goes on; writable again, it recovers.
-if [ "$(id -u)" != 0 ]; then
-    mkdir -p "$t/ro"
-    cp "$t/src.log" "$t/ro.log"
-    "$BOUNCESTAT" -q --state "$t/ro/state.json" "$sample" >/dev/null
-    cp "$t/ro/state.json" "$t/ro.before"
+# Standard input: the counts persist across restarts (a pipe has no
+# position, so the lines are split between the two runs by hand).
+head -n 3000 "$t/src.log" >"$t/part1"
+tail -n +3001 "$t/src.log" >"$t/part2"
+cat "$t/part1" | "$BOUNCESTAT" -q --state "$t/pipe.json" -f csv >/dev/null
+cat "$t/part2" | "$BOUNCESTAT" -q --state "$t/pipe.json" -f csv >"$t/pipe.csv"
+"$BOUNCESTAT" -q -f csv "$t/src.log" >"$t/src.csv"
+expect_file_eq "$t/pipe.csv" "$t/src.csv" "a pipe in two runs = one run"
+
+# A checkpoint that cannot be written: the error is said, the previous
+# checkpoint stays intact, the run goes on and reports (status 2).
+# check_unwritable DIR DESCRIPTION [RUNNER...]
+check_unwritable() {
+    dir=$1 what=$2
+    shift 2
+    expect_status 2 "$what: the last checkpoint fails: status 2" \
+        "$@" "$BOUNCESTAT" -q --state "$dir/state.json" -f csv \
+        "$sample" "$t/src.log"
+    expect_grep "checkpoint not written" "$t/err" "$what: the error is said"
+    "$BOUNCESTAT" -q -f csv "$sample" "$t/src.log" >"$t/both.csv"
+    expect_file_eq "$t/out" "$t/both.csv" "$what: the run went on"
+    expect_file_eq "$dir/state.json" "$t/before.json" \
+        "$what: the previous checkpoint stays"
+}
+
+# Disk full: a small tmpfs (needs root, as in CI), then filled up.
+mkdir -p "$t/full"
+if mount -t tmpfs -o size=256k tmpfs "$t/full" 2>/dev/null; then
+    "$BOUNCESTAT" -q --state "$t/full/state.json" "$sample" >/dev/null
+    cp "$t/full/state.json" "$t/before.json"
+    dd if=/dev/zero of="$t/full/filler" bs=4k 2>/dev/null
+    check_unwritable "$t/full" "disk full"
+    rm -f "$t/full/filler"
+    expect_status 0 "disk space again: the checkpoint is written" \
+        "$BOUNCESTAT" -q --state "$t/full/state.json" -f csv "$t/src.log"
+    expect_file_eq "$t/out" "$t/both.csv" "and it went on from the old one"
+    umount "$t/full"
+else
+    echo "skipped the disk-full checks: cannot mount a tmpfs"
+fi
+
+# A read-only folder (root writes anyway: run as nobody when root).
+mkdir -p "$t/ro"
+runner=
+if [ "$(id -u)" = 0 ]; then
+    if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+        chown nobody "$t/ro"
+        chmod a+rx "$t" "$t/.." 2>/dev/null
+        runner="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+    else
+        runner=skip
+    fi
+fi
+if [ "$runner" != skip ] && $runner "$BOUNCESTAT" -q \
+        --state "$t/ro/state.json" "$sample" >/dev/null 2>&1; then
+    cp "$t/ro/state.json" "$t/before.json"
     chmod a-w "$t/ro"
-    expect_status 2 "a last checkpoint that cannot be written: status 2" \
-        "$BOUNCESTAT" -q --state "$t/ro/state.json" -f csv "$sample" "$t/ro.log"
-    expect_grep "checkpoint not written" "$t/err" "the error is said"
-    "$BOUNCESTAT" -q -f csv "$sample" "$t/ro.log" >"$t/ro.csv"
-    expect_file_eq "$t/out" "$t/ro.csv" "the run went on and reported"
-    expect_file_eq "$t/ro/state.json" "$t/ro.before" "the previous checkpoint stays"
+    # shellcheck disable=SC2086 # the runner is a command and its flags
+    check_unwritable "$t/ro" "read-only folder" $runner
     chmod u+w "$t/ro"
 else
-    echo "skipped the read-only folder checks: root writes anyway"
+    echo "skipped the read-only folder checks: no unprivileged user"
 fi
 finish
