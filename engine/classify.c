@@ -272,6 +272,16 @@ static uint64_t bs_classify_memo_key(unsigned provider, struct bs_slice dsn,
     return h ^ ((uint64_t)provider * 0xbf58476d1ce4e5b9ULL);
 }
 
+/* text (at most BS_CLASSIFY_TEXT_MAX bytes) as c->subject. */
+static struct bs_slice bs_classify_subject(struct bs_classifier *c,
+                                           struct bs_slice text)
+{
+    size_t n = BS_MIN(text.len, (size_t)BS_CLASSIFY_TEXT_MAX);
+    if (n)
+        memmove(c->subject, text.ptr, n);
+    return bs_slice_make(c->subject, n);
+}
+
 void bs_classify(struct bs_classifier *c, unsigned provider,
                  struct bs_slice dsn, struct bs_slice text,
                  struct bs_classification *out)
@@ -287,7 +297,8 @@ void bs_classify(struct bs_classifier *c, unsigned provider,
     if (slot->used && slot->hash == key)
         rule = slot->rule;
     if (rule == -2) {
-        rule = bs_classify_best_rule(c, provider, parts, have_dsn, text);
+        rule = bs_classify_best_rule(c, provider, parts, have_dsn,
+                                     bs_classify_subject(c, text));
         *slot = (struct bs_memo_slot){ key, rule, true };
     }
     out->rule = rule;
@@ -410,9 +421,9 @@ void bs_classifier_render_hint(struct bs_classifier *c, int rule, bool ja,
     bool matched = false;
     if (r->re && strchr(tpl, '{')) {
         md = pcre2_match_data_create_from_pattern(r->re, NULL);
-        matched = md && pcre2_match(r->re, (PCRE2_SPTR)text.ptr,
-                                    BS_MIN(text.len, BS_CLASSIFY_TEXT_MAX),
-                                    0, 0, md, c->mctx) >= 0;
+        struct bs_slice t = bs_classify_subject(c, text);
+        matched = md && pcre2_match(r->re, (PCRE2_SPTR)t.ptr, t.len, 0, 0,
+                                    md, c->mctx) >= 0;
     }
     for (const char *p = tpl; *p;) {
         const char *brace = strchr(p, '{');

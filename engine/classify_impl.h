@@ -57,6 +57,10 @@ struct bs_classifier {
     pcre2_jit_stack *jit_stack;
     pcre2_match_data *md;
     struct bs_memo_slot memo[BS_MEMO_SLOTS];
+    /* The text being matched, copied: PCRE2's JIT reads whole 16-byte
+     * blocks past a subject's end (harmless, inside this buffer), and
+     * these bytes are always initialised, so valgrind stays quiet. */
+    char subject[BS_CLASSIFY_TEXT_MAX + 64];
     uint64_t budget_overflows;
     uint64_t regex_runs;
 };
