@@ -231,6 +231,8 @@ static void bs_follow_open(struct bs_follow *f, const char *why)
     f->opened = true;
     f->told_open = f->missing = false;
     bs_follow_watch(f, g);
+    if (f->env->opened)
+        f->env->opened(f->env->ctx);
 }
 
 static void bs_follow_grace_cb(uv_timer_t *t)

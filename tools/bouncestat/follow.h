@@ -62,6 +62,10 @@ struct bs_follow_env {
     bool quiet;
     const bool *engine_busy;
     void (*wake)(void *ctx); /* "poll me again soon" */
+    /* A new file is open under the name (the first, or after a rotation),
+     * nothing of it read yet: a moment to checkpoint (--state), so a
+     * crash before the next one still knows the file. NULL: none. */
+    void (*opened)(void *ctx);
     void *ctx;
 };
 

@@ -244,6 +244,13 @@ static void bs_stream_checkpoint_cb(uv_timer_t *t)
     bs_stream_checkpoint(t->data);
 }
 
+static void bs_stream_file_opened(void *ctx)
+{
+    struct bs_stream *s = ctx;
+    if (!s->stopped)
+        bs_stream_checkpoint(s);
+}
+
 static void bs_stream_claim(struct bs_stream *s)
 {
     if (bs_feed_is_raw(&s->src.feed))
@@ -702,6 +709,7 @@ static void bs_stream_init_env(struct bs_stream *s)
         .partial_timeout_ms = s->o->partial_timeout_ms,
         .quiet = s->o->quiet, .engine_busy = &s->busy,
         .wake = bs_stream_wake, .ctx = s,
+        .opened = s->state ? bs_stream_file_opened : NULL,
     };
 }
 
