@@ -308,6 +308,23 @@ void bs_engine_classify_bounce(struct bs_engine *e,
                                const struct bs_bounce_event *b,
                                struct bs_bounce_class *out);
 
+/* ---- Sender domains that failed authentication (auth_senders.c) ----
+ * For `bouncestat diagnose`: each sender domain with authfailure or
+ * requireptr outcomes, with the IPs its bounce texts name as the sending
+ * IP (from the kept samples, not every bounce). */
+struct bs_auth_sender {
+    char domain[256];
+    uint64_t authfailure, requireptr; /* bounced, expired and deferred */
+    char details[64];   /* "dmarc,spf": details seen ("ptr": requireptr) */
+    char ips[8][46];    /* sending IPs named in bounce texts */
+    unsigned nips;
+    int freemail_from;  /* a rule says: free-mail From, third-party server */
+};
+/* The list, most failures first, as a heap array the caller frees with
+ * free(); returns its length. Call after bs_engine_finish. */
+size_t bs_engine_auth_senders(struct bs_engine *e,
+                              struct bs_auth_sender **out);
+
 const char *bs_version(void);
 
 /* ---- Alerts and metrics (`bouncestat watch`, doc/alerts.md) ---- */

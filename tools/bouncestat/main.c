@@ -13,6 +13,7 @@
  */
 #include "batch.h"
 #include "bouncestat.h"
+#include "cmd_diagnose.h"
 #include "cmd_merge.h"
 #include "cmd_patterns.h"
 #include "cmd_report.h"
@@ -226,6 +227,8 @@ int main(int argc, char **argv)
         return bs_cmd_merge(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "watch") == 0)
         return bs_cmd_watch(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "diagnose") == 0)
+        return bs_cmd_diagnose(argc - 1, argv + 1);
     struct bs_options o;
     char err[512] = "";
     switch (bs_options_parse(argc, argv, &o, err, sizeof err)) {
