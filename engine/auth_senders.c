@@ -165,9 +165,9 @@ size_t bs_engine_auth_senders(struct bs_engine *e,
             s->authfailure += failed;
         else
             s->requireptr += failed;
-        bs_sender_detail(s, auth ? bs_intern_str(e->strings,
-                                                 c->key.detail).ptr
-                                 : "ptr");
+        if (auth)
+            bs_sender_detail(s, bs_intern_str(e->strings,
+                                              c->key.detail).ptr);
     }
     size_t n;
     const struct bs_sample *all = bs_samples_of_senders(e->samples, &n);

@@ -315,7 +315,7 @@ void bs_engine_classify_bounce(struct bs_engine *e,
 struct bs_auth_sender {
     char domain[256];
     uint64_t authfailure, requireptr; /* bounced, expired and deferred */
-    char details[64];   /* "dmarc,spf": details seen ("ptr": requireptr) */
+    char details[64];   /* "dmarc,spf": authfailure details seen */
     char ips[8][46];    /* sending IPs named in bounce texts */
     unsigned nips;
     int freemail_from;  /* a rule says: free-mail From, third-party server */

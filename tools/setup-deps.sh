@@ -9,7 +9,7 @@ set -eu
 
 # BS_EXTRA_PACKAGES adds optional test tools (CI sets it: promtool, for
 # one).
-packages="gcc make cmake pkg-config libpcre2-dev libzstd-dev libuv1-dev check zstd gzip ${BS_EXTRA_PACKAGES:-} $*"
+packages="gcc make cmake pkg-config libpcre2-dev libzstd-dev libuv1-dev libc-ares-dev check zstd gzip dnsmasq-base ${BS_EXTRA_PACKAGES:-} $*"
 
 missing=""
 for p in $packages; do

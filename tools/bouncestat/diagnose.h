@@ -28,8 +28,8 @@ enum bs_diag_level { BS_DIAG_OK, BS_DIAG_INFO, BS_DIAG_WARN, BS_DIAG_FAIL,
 struct bs_diag_finding {
     enum bs_diag_level level;
     const char *check;  /* "spf", "dmarc", "ptr", "from" */
-    char text[640];
-    char fix[640];      /* "" when there is nothing to change */
+    char text[2048];
+    char fix[2048];     /* "" when there is nothing to change */
 };
 
 struct bs_diag_ip {

@@ -11,12 +11,16 @@ static void bs_text_domain(const struct bs_diag_domain *d, struct bs_buf *b)
                   bs_diag_worst(d) >= BS_DIAG_WARN ? "problems found"
                                                    : "no problem found");
     if (d->seen) {
-        bs_buf_printf(b, "  seen: %llu authentication failures",
-                      (unsigned long long)d->seen->authfailure);
-        if (d->seen->details[0])
-            bs_buf_printf(b, " (%s)", d->seen->details);
+        const char *sep = "";
+        bs_buf_puts(b, "  seen in the log:");
+        if (d->seen->authfailure) {
+            bs_buf_printf(b, " %llu authentication failures (%s)",
+                          (unsigned long long)d->seen->authfailure,
+                          d->seen->details);
+            sep = ",";
+        }
         if (d->seen->requireptr)
-            bs_buf_printf(b, ", %llu reverse DNS failures",
+            bs_buf_printf(b, "%s %llu reverse DNS failures", sep,
                           (unsigned long long)d->seen->requireptr);
         bs_buf_puts(b, "\n");
     }
