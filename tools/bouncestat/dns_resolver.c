@@ -64,7 +64,7 @@ static void bs_poll_closed(uv_handle_t *h)
 static void bs_poll_cb(uv_poll_t *h, int status, int events)
 {
     struct bs_resolver *r = h->data;
-    ares_socket_t fd = (ares_socket_t)(intptr_t)0;
+    ares_socket_t fd = ARES_SOCKET_BAD;
     for (size_t i = 0; i < r->npolls; i++)
         if (r->polls[i].handle == h)
             fd = r->polls[i].fd;
