@@ -15,25 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REF_TIME 1795780800 /* 2026-11-27 12:00:00 UTC */
-
-static struct bs_engine *engine_new(void)
-{
-    struct bs_engine_options o;
-    bs_engine_options_default(&o);
-    o.year = 2026;
-    char err[256];
-    struct bs_engine *e = bs_engine_new(&o, err, sizeof err);
-    ck_assert_msg(e != NULL, "%s", err);
-    return e;
-}
-
-static void feed(struct bs_engine *e, const char *data, size_t len)
-{
-    bs_engine_begin_input(e, "test.log", REF_TIME);
-    ck_assert_int_eq(bs_engine_feed(e, data, len), 0);
-    ck_assert_int_eq(bs_engine_end_input(e), 0);
-}
 
 static char *render(struct bs_engine *e, enum bs_format f)
 {
@@ -101,23 +82,23 @@ static size_t line_offset(const char *text, size_t len, size_t line)
 static void check_merge_equals_one_run(const char *text, size_t len,
                                        size_t cut)
 {
-    struct bs_engine *one = engine_new();
-    feed(one, text, len);
+    struct bs_engine *one = bs_test_engine_new(2026);
+    bs_test_feed(one, text, len);
     bs_engine_finish(one);
     char *want = render(one, BS_FORMAT_JSON);
     char *want_html = render(one, BS_FORMAT_HTML);
 
-    struct bs_engine *a = engine_new(), *b = engine_new();
+    struct bs_engine *a = bs_test_engine_new(2026), *b = bs_test_engine_new(2026);
     bs_engine_set_segment(a, 1);
     bs_engine_set_segment(b, 1);
-    feed(a, text, cut);
-    feed(b, text + cut, len - cut);
+    bs_test_feed(a, text, cut);
+    bs_test_feed(b, text + cut, len - cut);
     size_t alen, blen;
     char *sa = save(a, &alen), *sb = save(b, &blen);
     bs_engine_free(a);
     bs_engine_free(b);
 
-    struct bs_engine *m = engine_new();
+    struct bs_engine *m = bs_test_engine_new(2026);
     load_ok(m, sa, alen);
     load_ok(m, sb, blen);
     bs_engine_finish(m);
@@ -140,15 +121,15 @@ START_TEST(test_round_trip_report)
 {
     size_t len;
     char *log = sample_log(&len);
-    struct bs_engine *e = engine_new();
-    feed(e, log, len);
+    struct bs_engine *e = bs_test_engine_new(2026);
+    bs_test_feed(e, log, len);
     bs_engine_finish(e);
     char *want = render(e, BS_FORMAT_JSON);
     size_t slen;
     char *saved = save(e, &slen);
     ck_assert_int_eq(bs_json_check(saved, slen, &(size_t){ 0 }, NULL, 0), 0);
 
-    struct bs_engine *r = engine_new();
+    struct bs_engine *r = bs_test_engine_new(2026);
     load_ok(r, saved, slen);
     bs_engine_finish(r);
     char *got = render(r, BS_FORMAT_JSON);
@@ -200,26 +181,26 @@ START_TEST(test_merge_three_pieces)
     size_t len;
     char *log = sample_log(&len);
     size_t c1 = line_offset(log, len, 1500), c2 = line_offset(log, len, 3300);
-    struct bs_engine *one = engine_new();
-    feed(one, log, len);
+    struct bs_engine *one = bs_test_engine_new(2026);
+    bs_test_feed(one, log, len);
     bs_engine_finish(one);
     char *want = render(one, BS_FORMAT_JSON);
     const size_t cut[4] = { 0, c1, c2, len };
     char *saved[3];
     size_t slen[3];
     for (int i = 0; i < 3; i++) {
-        struct bs_engine *p = engine_new();
+        struct bs_engine *p = bs_test_engine_new(2026);
         bs_engine_set_segment(p, 1);
-        feed(p, log + cut[i], cut[i + 1] - cut[i]);
+        bs_test_feed(p, log + cut[i], cut[i + 1] - cut[i]);
         saved[i] = save(p, &slen[i]);
         bs_engine_free(p);
     }
-    struct bs_engine *ab = engine_new();
+    struct bs_engine *ab = bs_test_engine_new(2026);
     load_ok(ab, saved[0], slen[0]);
     load_ok(ab, saved[1], slen[1]);
     size_t ablen;
     char *abtext = save(ab, &ablen);
-    struct bs_engine *m = engine_new();
+    struct bs_engine *m = bs_test_engine_new(2026);
     load_ok(m, abtext, ablen);
     load_ok(m, saved[2], slen[2]);
     bs_engine_finish(m);
@@ -240,12 +221,12 @@ END_TEST
 /* A byte that is not UTF-8 survives save and load exactly. */
 START_TEST(test_raw_bytes_round_trip)
 {
-    struct bs_engine *e = engine_new();
-    feed(e, spanning_log, sizeof spanning_log - 1);
+    struct bs_engine *e = bs_test_engine_new(2026);
+    bs_test_feed(e, spanning_log, sizeof spanning_log - 1);
     size_t len;
     char *saved = save(e, &len);
     ck_assert_ptr_nonnull(strstr(saved, "caf\\udce9.example"));
-    struct bs_engine *r = engine_new();
+    struct bs_engine *r = bs_test_engine_new(2026);
     load_ok(r, saved, len);
     char *csv, err[64];
     size_t clen;
@@ -403,8 +384,8 @@ static const struct {
 
 START_TEST(test_bad_files)
 {
-    struct bs_engine *e = engine_new();
-    feed(e, spanning_log, sizeof spanning_log - 1);
+    struct bs_engine *e = bs_test_engine_new(2026);
+    bs_test_feed(e, spanning_log, sizeof spanning_log - 1);
     char *before = json_of(e);
     char err[512];
     const char *t = bad_files[_i].text;
@@ -428,16 +409,16 @@ END_TEST
  * inside the text; nothing crashes (ASan runs this too). */
 START_TEST(test_truncated_files)
 {
-    struct bs_engine *e = engine_new();
+    struct bs_engine *e = bs_test_engine_new(2026);
     bs_engine_set_segment(e, 1);
-    feed(e, spanning_log, sizeof spanning_log - 1);
+    bs_test_feed(e, spanning_log, sizeof spanning_log - 1);
     size_t len;
     char *saved = save(e, &len);
     bs_engine_free(e);
     while (len && (saved[len - 1] == '\n' || saved[len - 1] == ' '))
         len--;
     char err[512];
-    struct bs_engine *r = engine_new(); /* a refusal leaves it unchanged */
+    struct bs_engine *r = bs_test_engine_new(2026); /* a refusal leaves it unchanged */
     char *clean = json_of(r);
     for (size_t n = 0; n < len; n++) {
         char *copy = malloc(n ? n : 1); /* exact size: ASan sees overreads */
@@ -472,14 +453,14 @@ START_TEST(test_mutated_files)
 {
     size_t len;
     char *log = sample_log(&len);
-    struct bs_engine *e = engine_new();
+    struct bs_engine *e = bs_test_engine_new(2026);
     bs_engine_set_segment(e, 1);
-    feed(e, log, line_offset(log, len, 600));
+    bs_test_feed(e, log, line_offset(log, len, 600));
     size_t slen;
     char *saved = save(e, &slen);
     bs_engine_free(e);
     static const char punct[] = "{}[],:\"\\0123456789-eE.tfn \x80\xff";
-    struct bs_engine *r = engine_new();
+    struct bs_engine *r = bs_test_engine_new(2026);
     char *clean = json_of(r);
     char err[512];
     int refused = 0;
@@ -501,7 +482,7 @@ START_TEST(test_mutated_files)
             free(now);
         } else {
             bs_engine_free(r); /* it took something: start clean again */
-            r = engine_new();
+            r = bs_test_engine_new(2026);
         }
         free(copy);
     }
@@ -521,7 +502,7 @@ START_TEST(test_unknown_rule)
         "\"strings\":[\"google\",\"authfailure\",\"dmarc\",\"x.example\","
         "\"gmail.com\"],"
         "\"samples\":[[0,1,2,3,4,\"no-such-rule\",100,\"550 no\"]]}";
-    struct bs_engine *e = engine_new();
+    struct bs_engine *e = bs_test_engine_new(2026);
     char err[256];
     ck_assert_int_eq(bs_engine_load(e, t, sizeof t - 1, "r.json", err,
                                     sizeof err), 1);

@@ -14,26 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REF_TIME 1795780800 /* 2026-11-27 12:00:00 UTC */
-
-static struct bs_engine *engine_new(int year)
-{
-    struct bs_engine_options o;
-    bs_engine_options_default(&o);
-    o.year = year;
-    char err[256];
-    struct bs_engine *e = bs_engine_new(&o, err, sizeof err);
-    ck_assert_msg(e != NULL, "%s", err);
-    return e;
-}
-
-static void feed(struct bs_engine *e, const char *data, size_t len)
-{
-    bs_engine_begin_input(e, "test.log", REF_TIME);
-    ck_assert_int_eq(bs_engine_feed(e, data, len), 0);
-    ck_assert_int_eq(bs_engine_end_input(e), 0);
-}
-
 static char *json_of(struct bs_engine *e)
 {
     char *out, err[256];
@@ -58,19 +38,19 @@ static size_t line_offset(const char *text, size_t len, size_t line)
 static void check_resume_equals_one_run(const char *text, size_t len,
                                         size_t cut, int year)
 {
-    struct bs_engine *one = engine_new(year);
-    feed(one, text, len);
+    struct bs_engine *one = bs_test_engine_new(year);
+    bs_test_feed(one, text, len);
     char *want = json_of(one);
 
-    struct bs_engine *a = engine_new(year);
-    feed(a, text, cut);
+    struct bs_engine *a = bs_test_engine_new(year);
+    bs_test_feed(a, text, cut);
     struct bs_input_mark m = { .path = "maillog", .offset = cut };
     char *cp;
     size_t cplen;
     bs_engine_checkpoint(a, &m, 1, &cp, &cplen);
     bs_engine_free(a);
 
-    struct bs_engine *b = engine_new(year);
+    struct bs_engine *b = bs_test_engine_new(year);
     struct bs_input_mark *marks;
     size_t n;
     char err[512];
@@ -79,7 +59,7 @@ static void check_resume_equals_one_run(const char *text, size_t len,
     ck_assert_msg(rc == 0, "resume: %s", rc < 0 ? err : "unknown rules");
     ck_assert_uint_eq(n, 1);
     ck_assert_uint_eq(marks[0].offset, cut);
-    feed(b, text + marks[0].offset, len - marks[0].offset);
+    bs_test_feed(b, text + marks[0].offset, len - marks[0].offset);
     char *got = json_of(b);
     ck_assert_msg(strcmp(got, want) == 0, "cut %zu:\nwant %s\ngot  %s", cut,
                   want, got);
@@ -148,11 +128,11 @@ START_TEST(test_marks_round_trip)
     in[1].offset = 3;
     in[1].head_len = 3;
     memcpy(in[1].head, "a\nb", 3);
-    struct bs_engine *a = engine_new(0);
+    struct bs_engine *a = bs_test_engine_new(0);
     char *cp;
     size_t cplen;
     bs_engine_checkpoint(a, in, 2, &cp, &cplen);
-    struct bs_engine *b = engine_new(0);
+    struct bs_engine *b = bs_test_engine_new(0);
     struct bs_input_mark *out;
     size_t n;
     char err[512];
@@ -170,7 +150,7 @@ START_TEST(test_marks_round_trip)
         ck_assert(memcmp(out[i].head, in[i].head, in[i].head_len) == 0);
     }
     /* A checkpoint is a saved aggregate too. */
-    struct bs_engine *c = engine_new(0);
+    struct bs_engine *c = bs_test_engine_new(0);
     ck_assert_int_eq(bs_engine_load(c, cp, cplen, "s", err, sizeof err), 0);
     bs_input_marks_free(out, n);
     free(cp);
@@ -183,7 +163,7 @@ END_TEST
 /* A checkpoint with the text of its "resume" member replaced. */
 static char *with_resume(const char *resume, size_t *len)
 {
-    struct bs_engine *a = engine_new(0);
+    struct bs_engine *a = bs_test_engine_new(0);
     char *saved;
     size_t slen;
     bs_engine_save(a, &saved, &slen);
@@ -232,14 +212,14 @@ START_TEST(test_bad_resume)
     if (bad_resumes[_i].resume) {
         text = with_resume(bad_resumes[_i].resume, &len);
     } else {
-        struct bs_engine *a = engine_new(0);
+        struct bs_engine *a = bs_test_engine_new(0);
         bs_engine_save(a, &text, &len);
         bs_engine_free(a);
     }
-    struct bs_engine *e = engine_new(0);
+    struct bs_engine *e = bs_test_engine_new(0);
     char *before = json_of(e);
     bs_engine_free(e);
-    e = engine_new(0);
+    e = bs_test_engine_new(0);
     struct bs_input_mark *marks = (void *)1;
     size_t n = 99;
     char err[512];
@@ -260,11 +240,11 @@ END_TEST
 
 START_TEST(test_resume_needs_new_engine)
 {
-    struct bs_engine *a = engine_new(0);
+    struct bs_engine *a = bs_test_engine_new(0);
     char *cp;
     size_t cplen;
     bs_engine_checkpoint(a, NULL, 0, &cp, &cplen);
-    feed(a, "Nov 27 10:00:00 mx postfix/qmgr[1]: ABC: removed\n", 48);
+    bs_test_feed(a, "Nov 27 10:00:00 mx postfix/qmgr[1]: ABC: removed\n", 48);
     struct bs_input_mark *marks;
     size_t n;
     char err[512];

@@ -13,24 +13,13 @@
 #include <zstd.h>
 
 /* 2026-11-27 12:00:00 UTC, a reference time for BSD stamps. */
-#define REF_TIME 1795780800
-
-static struct bs_engine *engine_new(int year)
-{
-    struct bs_engine_options o;
-    bs_engine_options_default(&o);
-    o.year = year;
-    char err[256];
-    struct bs_engine *e = bs_engine_new(&o, err, sizeof err);
-    ck_assert_msg(e != NULL, "%s", err);
-    return e;
-}
+#define REF_TIME BS_TEST_REF_TIME
 
 /* Feeds data in chunks of size chunk (0: whole) and returns the report. */
 static char *run(const char *data, size_t len, size_t chunk, int year,
                  enum bs_format fmt, const char *by, int *feed_rc)
 {
-    struct bs_engine *e = engine_new(year);
+    struct bs_engine *e = bs_test_engine_new(year);
     bs_engine_begin_input(e, "test.log", REF_TIME);
     int rc = 0;
     if (!chunk)
@@ -323,7 +312,7 @@ START_TEST(test_line_conservation)
 {
     size_t len;
     char *all = all_fixtures(&len);
-    struct bs_engine *e = engine_new(2026);
+    struct bs_engine *e = bs_test_engine_new(2026);
     bs_engine_begin_input(e, "x", REF_TIME);
     bs_engine_feed(e, all, len);
     const char *tail = "\nNov 27 10:00:00 mx postfix/smtp[1]: QQ999: to=<a@b>\n";
@@ -360,7 +349,7 @@ START_TEST(test_corrupt_zstd_keeps_counts)
     ck_assert_int_eq(rc, -1);
     ck_assert(strstr(out, "\"lines_parsed\":0,") == NULL);
     free(out);
-    struct bs_engine *e = engine_new(2026);
+    struct bs_engine *e = bs_test_engine_new(2026);
     bs_engine_begin_input(e, "oct.zst", REF_TIME);
     rc = bs_engine_feed(e, z, zn);
     if (rc == 0)
@@ -388,7 +377,7 @@ END_TEST
 
 START_TEST(test_live_summary)
 {
-    struct bs_engine *e = engine_new(2026);
+    struct bs_engine *e = bs_test_engine_new(2026);
     bs_engine_begin_input(e, "live", REF_TIME);
     bs_engine_feed(e, defer_then_outcomes, strlen(defer_then_outcomes));
     bs_engine_feed(e, unknown_and_pending, strlen(unknown_and_pending));
@@ -496,7 +485,7 @@ static char *run_pieces(const char *data, size_t len, const size_t *cuts,
     size_t start = 0;
     for (size_t i = 0; i <= ncuts; i++) {
         size_t end = i < ncuts ? cuts[i] : len;
-        struct bs_engine *e = engine_new(2026);
+        struct bs_engine *e = bs_test_engine_new(2026);
         bs_engine_set_segment(e, i > 0);
         bs_engine_begin_input(e, "piece", REF_TIME);
         bs_engine_feed(e, data + start, end - start);
@@ -576,7 +565,7 @@ END_TEST
 
 START_TEST(test_count_bounce_mail)
 {
-    struct bs_engine *e = engine_new(2026);
+    struct bs_engine *e = bs_test_engine_new(2026);
     struct bs_bounce_event b = {
         REF_TIME, "news@Shop.Example", "anna@customer.example",
         "aspmx.l.google.com", "5.7.26",

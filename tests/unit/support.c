@@ -7,6 +7,8 @@
 #include "classify.h"
 #include "provider.h"
 
+#include "bouncestat.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,4 +75,22 @@ void bs_test_rules_free(struct bs_test_rules *r)
 {
     bs_classifier_free(r->c);
     bs_provider_table_free(r->providers);
+}
+
+struct bs_engine *bs_test_engine_new(int year)
+{
+    struct bs_engine_options o;
+    bs_engine_options_default(&o);
+    o.year = year;
+    char err[256];
+    struct bs_engine *e = bs_engine_new(&o, err, sizeof err);
+    ck_assert_msg(e != NULL, "%s", err);
+    return e;
+}
+
+void bs_test_feed(struct bs_engine *e, const char *data, size_t len)
+{
+    bs_engine_begin_input(e, "test.log", BS_TEST_REF_TIME);
+    ck_assert_int_eq(bs_engine_feed(e, data, len), 0);
+    ck_assert_int_eq(bs_engine_end_input(e), 0);
 }

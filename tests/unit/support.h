@@ -24,4 +24,13 @@ struct bs_test_rules {
 struct bs_test_rules bs_test_rules_load(void);
 void bs_test_rules_free(struct bs_test_rules *r);
 
+/* 2026-11-27 12:00:00 UTC: the reference time of BSD stamps in tests. */
+#define BS_TEST_REF_TIME 1795780800
+struct bs_engine;
+/* A new engine with the default options and this --year (0: from the
+ * reference time); a failure fails the test. */
+struct bs_engine *bs_test_engine_new(int year);
+/* Feeds data to e as one input, "test.log" at BS_TEST_REF_TIME; a feed
+ * error fails the test. */
+void bs_test_feed(struct bs_engine *e, const char *data, size_t len);
 #endif
