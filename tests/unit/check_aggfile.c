@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static char *render(struct bs_engine *e, enum bs_format f)
 {
     char *out, err[256];
