@@ -103,6 +103,38 @@ int bs_engine_end_input(struct bs_engine *e);
  * the next begin_input. */
 const char *bs_engine_input_error(const struct bs_engine *e);
 
+/* ---- Decoding apart from counting (decoder.c) ----
+ *
+ * bs_engine_feed decodes zstd itself, on the caller's thread. A tool that
+ * has a core to spare decodes on another thread with a bs_decoder (which
+ * never touches an engine) and hands the engine the text. */
+typedef void bs_decoded_fn(void *ctx, const char *text, size_t len);
+struct bs_decoder;
+/* A decoder for one input (plain or zstd, by magic, as the engine
+ * decides); name is used in messages. */
+struct bs_decoder *bs_decoder_new(const char *name);
+void bs_decoder_free(struct bs_decoder *d);
+/* Decodes bytes; the text goes to fn (valid during the call). Returns 0,
+ * or -1 when the data is corrupt: the text before it was passed on, the
+ * rest is ignored, bs_decoder_error() has the engine's message. */
+int bs_decoder_feed(struct bs_decoder *d, const void *data, size_t len,
+                    bs_decoded_fn *fn, void *ctx);
+/* End of the input: -1 when it ends inside a zstd frame. */
+int bs_decoder_finish(struct bs_decoder *d, bs_decoded_fn *fn, void *ctx);
+const char *bs_decoder_error(const struct bs_decoder *d);
+/* An input whose text a bs_decoder made: as bs_engine_begin_input, but
+ * nothing is decoded again. */
+void bs_engine_begin_decoded_input(struct bs_engine *e, const char *name,
+                                   int64_t ref_time);
+/* Text of it; input_bytes is how many bytes of the file it came from
+ * (counted as read). 0, or -1 after the input was cut. */
+int bs_engine_feed_decoded(struct bs_engine *e, const char *text,
+                           size_t len, uint64_t input_bytes);
+/* The decoder failed: the input ends as a damaged one (why is the
+ * message bs_engine_input_error() gives); then bs_engine_end_input()
+ * returns -1, as after a corrupt feed. */
+void bs_engine_cut_input(struct bs_engine *e, const char *why);
+
 /* Parallel runs: an engine for a piece of input that follows another
  * piece holds back the lines about messages it did not see begin, for
  * bs_engine_merge. */

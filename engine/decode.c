@@ -10,6 +10,7 @@
 
 #include "bouncestat.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <zstd.h>
 
@@ -57,6 +58,23 @@ void bs_decode_reset(struct bs_decode *d)
     d->error_text = "";
     if (d->dctx)
         ZSTD_DCtx_reset(d->dctx, ZSTD_reset_session_and_parameters);
+}
+
+void bs_decode_set_plain(struct bs_decode *d)
+{
+    d->mode = BS_MODE_PLAIN;
+}
+
+void bs_decode_describe_error(const struct bs_decode *d, const char *name,
+                              bool at_end, char *buf, size_t len)
+{
+    if (at_end)
+        snprintf(buf, len, "%s: truncated zstd archive: %s at byte offset "
+                 "%llu", name, d->error_text,
+                 (unsigned long long)d->error_offset);
+    else
+        snprintf(buf, len, "%s: corrupt zstd data at byte offset %llu (%s)",
+                 name, (unsigned long long)d->error_offset, d->error_text);
 }
 
 static bool bs_is_zstd_magic(const unsigned char *h)

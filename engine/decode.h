@@ -34,6 +34,14 @@ struct bs_decode *bs_decode_new(void);
 void bs_decode_free(struct bs_decode *d);
 /* Starts a new input: forget the format, offsets and errors. */
 void bs_decode_reset(struct bs_decode *d);
+/* After a reset: the input is plain whatever its first bytes (it was
+ * decoded already), so it passes through untouched. */
+void bs_decode_set_plain(struct bs_decode *d);
+/* The message for a failed feed (at_end false: "NAME: corrupt zstd data
+ * at byte offset N (why)") or finish (true: "NAME: truncated zstd
+ * archive: why at byte offset N"), into buf. */
+void bs_decode_describe_error(const struct bs_decode *d, const char *name,
+                              bool at_end, char *buf, size_t len);
 /* Feeds compressed or plain bytes; plain output goes to fn. */
 int bs_decode_feed(struct bs_decode *d, const void *data, size_t len,
                    bs_plain_fn *fn, void *ctx);

@@ -217,18 +217,22 @@ void bs_engine_begin_input(struct bs_engine *e, const char *name,
     bs_mail_begin(e);
 }
 
-static int bs_engine_decode_failed(struct bs_engine *e)
+/* The input is damaged (why: the message): lines complete before the
+ * damage stay counted; a partial one is dropped with the rest of it. */
+static void bs_engine_cut(struct bs_engine *e, const char *why)
 {
     e->input_failed = true;
-    snprintf(e->input_error, sizeof e->input_error,
-             "%s: corrupt zstd data at byte offset %llu (%s)",
-             e->input_name,
-             (unsigned long long)bs_decode_error_offset(e->decode),
-             bs_decode_error_text(e->decode));
-    /* Lines complete before the damage stay counted; a partial one is
-     * dropped with the rest of this input. */
+    snprintf(e->input_error, sizeof e->input_error, "%s", why);
     bs_mail_end(e, true, bs_engine_log_bytes);
     bs_lines_finish(&e->lines, bs_engine_line, e);
+}
+
+static int bs_engine_decode_failed(struct bs_engine *e, bool at_end)
+{
+    char why[sizeof e->input_error];
+    bs_decode_describe_error(e->decode, e->input_name, at_end, why,
+                             sizeof why);
+    bs_engine_cut(e, why);
     return -1;
 }
 
@@ -238,24 +242,40 @@ int bs_engine_feed(struct bs_engine *e, const void *data, size_t len)
         return -1;
     e->stats.bytes += len;
     if (bs_decode_feed(e->decode, data, len, bs_engine_plain, e) < 0)
-        return bs_engine_decode_failed(e);
+        return bs_engine_decode_failed(e, false);
     return 0;
+}
+
+void bs_engine_begin_decoded_input(struct bs_engine *e, const char *name,
+                                   int64_t ref_time)
+{
+    bs_engine_begin_input(e, name, ref_time);
+    bs_decode_set_plain(e->decode);
+}
+
+int bs_engine_feed_decoded(struct bs_engine *e, const char *text,
+                           size_t len, uint64_t input_bytes)
+{
+    if (e->input_failed)
+        return -1;
+    e->stats.bytes += input_bytes;
+    if (len)
+        bs_engine_plain(e, text, len);
+    return 0;
+}
+
+void bs_engine_cut_input(struct bs_engine *e, const char *why)
+{
+    if (!e->input_failed)
+        bs_engine_cut(e, why);
 }
 
 int bs_engine_end_input(struct bs_engine *e)
 {
     if (e->input_failed)
         return -1;
-    if (bs_decode_finish(e->decode, bs_engine_plain, e) < 0) {
-        e->input_failed = true;
-        snprintf(e->input_error, sizeof e->input_error,
-                 "%s: truncated zstd archive: %s at byte offset %llu",
-                 e->input_name, bs_decode_error_text(e->decode),
-                 (unsigned long long)bs_decode_error_offset(e->decode));
-        bs_mail_end(e, true, bs_engine_log_bytes);
-        bs_lines_finish(&e->lines, bs_engine_line, e);
-        return -1;
-    }
+    if (bs_decode_finish(e->decode, bs_engine_plain, e) < 0)
+        return bs_engine_decode_failed(e, true);
     bs_mail_end(e, false, bs_engine_log_bytes);
     bs_lines_finish(&e->lines, bs_engine_line, e);
     return 0;

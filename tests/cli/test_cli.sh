@@ -64,6 +64,37 @@ expect_grep "truncated.zst: truncated zstd archive" "$BS_TMP/err" \
     "names the truncated archive"
 expect_grep "byte offset" "$BS_TMP/err" "gives the byte offset"
 
+# A named .zst file is decoded on a thread of its own (when there are two
+# cores); stdin goes through the engine's own decoding. Both must count
+# the same, bytes included, over many ring buffers, and say the same about
+# damage in the middle.
+if [ -x "${BS_GEN:-}" ]; then
+    "$BS_GEN" --seed 5 --size 12M -o "$t/big.log" 2>/dev/null
+    zstd -q -f "$t/big.log" -o "$t/big.zst"
+    expect_status 0 "zstd file (decoding thread)" \
+        "$BOUNCESTAT" -j1 -f json "$t/big.zst"
+    cp "$BS_TMP/out" "$t/thread.json"
+    expect_status 0 "zstd on stdin (engine decoding)" \
+        "$BOUNCESTAT" -j1 -f json <"$t/big.zst"
+    expect_file_eq "$t/thread.json" "$BS_TMP/out" "thread = engine decoding"
+    size=$(wc -c <"$t/big.zst")
+    cp "$t/big.zst" "$t/damaged.zst"
+    printf '\377\377\377\377' | dd of="$t/damaged.zst" bs=1 \
+        seek=$((size / 2)) conv=notrunc 2>/dev/null
+    expect_status 2 "damaged zstd file" \
+        "$BOUNCESTAT" -j1 -f json "$t/damaged.zst"
+    cp "$BS_TMP/out" "$t/thread.json"
+    sed 's/^.*: corrupt/corrupt/' "$BS_TMP/err" >"$t/thread.err"
+    expect_grep "corrupt zstd data at byte offset" "$BS_TMP/err" \
+        "the damage is named"
+    expect_status 2 "damaged zstd on stdin" \
+        "$BOUNCESTAT" -j1 -f json <"$t/damaged.zst"
+    sed 's/^.*: corrupt/corrupt/' "$BS_TMP/err" >"$t/engine.err"
+    expect_file_eq "$t/thread.json" "$BS_TMP/out" \
+        "damaged: thread = engine decoding"
+    expect_file_eq "$t/thread.err" "$t/engine.err" "the same message"
+fi
+
 # --unparsed writes the delivery-like lines that did not parse.
 expect_status 0 "--unparsed" "$BOUNCESTAT" --year 2026 \
     --unparsed "$t/unparsed.txt" -o "$t/report.txt" "$d/small.log"

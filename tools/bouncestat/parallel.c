@@ -9,6 +9,7 @@
  */
 #include "parallel.h"
 
+#include "decode_thread.h"
 #include "patterns_file.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uv.h>
 
 #define BS_PIECE_CHUNK (1u << 20)
@@ -37,6 +39,7 @@ struct bs_pool {
     int npieces;
     int next;   /* next piece to start */
     int merged; /* pieces merged so far */
+    bool decode_apart; /* fewer pieces than jobs: zstd on its own thread */
     uv_mutex_t lock;
     uv_cond_t changed;
 };
@@ -155,9 +158,19 @@ static struct bs_engine *bs_piece_engine(const struct bs_parallel_opts *po,
     return e;
 }
 
+/* A whole zstd file, decoded on a thread of its own. */
+static bool bs_piece_decode_apart(const struct bs_piece *pc, FILE *f)
+{
+    unsigned char magic[4];
+    return pc->start == 0 && pc->end == UINT64_MAX &&
+           pread(fileno(f), magic, sizeof magic, 0) == (ssize_t)sizeof magic &&
+           bs_input_is_zstd(magic, sizeof magic);
+}
+
 /* Reads the piece's byte range into its engine. */
 static void bs_piece_run(const struct bs_parallel_opts *po,
-                         struct bs_piece *pc, bool segment, char *buf)
+                         struct bs_piece *pc, bool segment, bool apart,
+                         char *buf)
 {
     struct bs_engine *e = bs_piece_engine(po, pc, segment);
     if (!e)
@@ -177,6 +190,13 @@ static void bs_piece_run(const struct bs_parallel_opts *po,
         pc->status = 2;
         if (f)
             fclose(f);
+        return;
+    }
+    if (apart && bs_piece_decode_apart(pc, f)) {
+        if (bs_decode_thread_read(e, fileno(f), pc->path, pc->mtime, NULL,
+                                  NULL, pc->err, sizeof pc->err) < 0)
+            pc->status = 2;
+        fclose(f);
         return;
     }
     bs_engine_begin_input(e, pc->path, pc->mtime);
@@ -217,7 +237,7 @@ static void bs_worker(void *arg)
         uv_mutex_unlock(&p->lock);
         if (i < 0 || !buf)
             break;
-        bs_piece_run(p->po, &p->pieces[i], i > 0, buf);
+        bs_piece_run(p->po, &p->pieces[i], i > 0, p->decode_apart, buf);
         uv_mutex_lock(&p->lock);
         p->pieces[i].done = true;
         uv_cond_broadcast(&p->changed);
@@ -267,6 +287,7 @@ int bs_parallel_run(const struct bs_parallel_opts *po,
     uv_mutex_init(&p.lock);
     uv_cond_init(&p.changed);
     int nthreads = po->jobs < p.npieces ? po->jobs : p.npieces;
+    p.decode_apart = p.npieces < po->jobs;
     uv_thread_t *threads = calloc((size_t)(nthreads ? nthreads : 1),
                                   sizeof *threads);
     for (int t = 0; t < nthreads; t++)

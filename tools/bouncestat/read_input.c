@@ -7,9 +7,12 @@
  */
 #include "read_input.h"
 
+#include "decode_thread.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <uv.h>
 
 static int bs_open_input(const char *path, uv_file *fd, int64_t *mtime,
@@ -47,6 +50,17 @@ static int bs_open_input(const char *path, uv_file *fd, int64_t *mtime,
     return rc;
 }
 
+/* A named file that starts with zstd magic, with a core to spare for
+ * decoding it on another thread? */
+static bool bs_decode_apart(uv_file fd)
+{
+    unsigned char magic[4];
+    if (fd == 0 || !bs_decode_thread_wanted())
+        return false;
+    ssize_t n = pread(fd, magic, sizeof magic, 0);
+    return n == (ssize_t)sizeof magic && bs_input_is_zstd(magic, 4);
+}
+
 static void bs_close_input(uv_file fd)
 {
     if (fd == 0)
@@ -71,6 +85,12 @@ int bs_read_input_ex(struct bs_engine *e, const char *path, char *buf,
     if (bs_open_input(path, &fd, &mtime, err, errlen) < 0)
         return -1;
     const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+    if (bs_decode_apart(fd)) {
+        int rc = bs_decode_thread_read(e, fd, name, mtime, progress, ctx,
+                                       err, errlen);
+        bs_close_input(fd);
+        return rc;
+    }
     bs_engine_begin_input(e, name, mtime);
     int result = 0;
     unsigned long long offset = 0;
