@@ -69,7 +69,7 @@ expect_grep "byte offset" "$BS_TMP/err" "gives the byte offset"
 # the same, bytes included, over many ring buffers, and say the same about
 # damage in the middle.
 if [ -x "${BS_GEN:-}" ]; then
-    "$BS_GEN" --seed 5 --size 12M -o "$t/big.log" 2>/dev/null
+    "$BS_GEN" --seed 5 --size 6M -o "$t/big.log" 2>/dev/null
     zstd -q -f "$t/big.log" -o "$t/big.zst"
     expect_status 0 "zstd file (decoding thread)" \
         "$BOUNCESTAT" -j1 -f json "$t/big.zst"
