@@ -69,6 +69,8 @@ void bs_classifier_free(struct bs_classifier *c)
         bs_rule_fini(&c->rules[i]);
     free(c->rules);
     free(c->order);
+    bs_prefilter_free(c->prefilter);
+    free(c->cand);
     for (unsigned i = 0; i < c->nproviders; i++)
         free(c->provider_names[i]);
     pcre2_match_data_free(c->md);
@@ -194,6 +196,9 @@ static bool bs_rule_text_matches(struct bs_classifier *c,
 {
     if (!r->re)
         return true;
+    if (c->prefilter && !c->no_prefilter &&
+        !bs_prefilter_may_match(c->prefilter, c->cand, (int)(r - c->rules)))
+        return false;
     c->regex_runs++;
     int rc = pcre2_match(r->re, (PCRE2_SPTR)t.ptr, t.len, 0, 0, c->md,
                          c->mctx);
@@ -243,6 +248,15 @@ void bs_classifier_reorder(struct bs_classifier *c)
         c->order[j] = i;
     }
     memset(c->memo, 0, sizeof c->memo);
+    const char **src = bs_xmalloc((size_t)(c->nrules ? c->nrules : 1) *
+                                  sizeof *src);
+    for (int i = 0; i < c->nrules; i++)
+        src[i] = c->rules[i].re ? c->rules[i].text_src : NULL;
+    bs_prefilter_free(c->prefilter);
+    c->prefilter = bs_prefilter_new(src, c->nrules);
+    free(src);
+    free(c->cand);
+    c->cand = bs_xcalloc(bs_prefilter_words(c->prefilter), sizeof *c->cand);
 }
 
 /* The most specific rule that holds: rules are tried in that order, so
@@ -252,6 +266,13 @@ static int bs_classify_best_rule(struct bs_classifier *c, unsigned provider,
                                  struct bs_slice text)
 {
     int code = bs_reply_code(text);
+    if (c->prefilter) {
+        for (size_t i = 0; i < text.len; i++) {
+            unsigned char ch = (unsigned char)text.ptr[i];
+            c->lower[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        }
+        bs_prefilter_scan(c->prefilter, c->lower, text.len, c->cand);
+    }
     for (int k = 0; k < c->nrules; k++) {
         int i = c->order[k];
         if (bs_rule_holds(c, &c->rules[i], provider, code, dsn, have_dsn,

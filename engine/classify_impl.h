@@ -9,6 +9,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "classify.h"
+#include "prefilter.h"
 
 #include <pcre2.h>
 
@@ -61,6 +62,12 @@ struct bs_classifier {
      * blocks past a subject's end (harmless, inside this buffer), and
      * these bytes are always initialised, so valgrind stays quiet. */
     char subject[BS_CLASSIFY_TEXT_MAX + 64];
+    /* The rules whose regex may match the text being classified
+     * (prefilter.h), from its lower-cased copy; rebuilt with the order. */
+    struct bs_prefilter *prefilter;
+    uint64_t *cand;
+    char lower[BS_CLASSIFY_TEXT_MAX];
+    bool no_prefilter; /* tests: run every regex */
     uint64_t budget_overflows;
     uint64_t regex_runs;
 };

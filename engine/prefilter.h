@@ -1,0 +1,55 @@
+/*
+ * prefilter.h - which rules' patterns can match a text at all, found in
+ * one pass over it
+ *
+ * Most failure texts are new (providers add ids), so the classifier runs
+ * a rule's regex on every text its provider and code conditions let
+ * through: dozens of regexes per text. Every shipped pattern is a list of
+ * alternatives, and each alternative contains a literal that any text it
+ * matches must contain ("mailbox" in "mailbox (?:is )?full"). The
+ * prefilter extracts those literals from the pattern source, builds one
+ * Aho-Corasick automaton over all of them, and for a text (lower-cased:
+ * patterns are caseless) marks the rules one of whose literals occurs.
+ * A rule that is not marked cannot match; its regex is not run.
+ *
+ * Soundness: extraction is conservative. A pattern feature it does not
+ * understand ((?x), \Q, backreferences, \p, \x, ...), an alternative
+ * without a literal of at least BS_PREFILTER_MIN_LITERAL bytes, or any
+ * doubt leaves the rule unfiltered: its regex always runs. Literals are
+ * taken only from the top level of an alternative (or of a group that
+ * spans the whole pattern), never from inside groups or before a
+ * quantifier, so they are necessary for a match. tests/unit/check_rules.c
+ * checks on every case text that a rule whose regex matches is marked.
+ */
+#ifndef BS_PREFILTER_H
+#define BS_PREFILTER_H
+
+#include "common.h"
+
+#define BS_PREFILTER_MIN_LITERAL 3
+
+struct bs_prefilter;
+
+/* Builds the prefilter of n patterns (pattern sources as compiled, NULL
+ * for a rule without a regex). */
+struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n);
+void bs_prefilter_free(struct bs_prefilter *pf);
+
+/* The words of a candidate set: (n + 63) / 64. */
+size_t bs_prefilter_words(const struct bs_prefilter *pf);
+/* Marks in cand (bs_prefilter_words() words, cleared here) the rules
+ * that may match lower, a lower-cased text. */
+void bs_prefilter_scan(const struct bs_prefilter *pf, const char *lower,
+                       size_t len, uint64_t *cand);
+/* May rule i's regex match the text cand was computed for? */
+bool bs_prefilter_may_match(const struct bs_prefilter *pf,
+                            const uint64_t *cand, int i);
+/* Is rule i filtered at all (false: its regex always runs)? */
+bool bs_prefilter_filters(const struct bs_prefilter *pf, int i);
+
+/* The literals of one pattern, for tests: at most max of them, each
+ * lower-cased into lits[k] (NUL-terminated, at most size bytes). Returns
+ * how many, or -1 when the pattern is not filtered. */
+int bs_prefilter_literals(const char *pattern, char (*lits)[64], int max);
+
+#endif

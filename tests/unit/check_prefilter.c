@@ -1,0 +1,274 @@
+/*
+ * check_prefilter.c - the literal prefilter of rule patterns
+ *
+ *   - literal extraction on hand-written patterns: runs, quantifiers,
+ *     escapes, classes, mandatory groups, lookarounds, and the features
+ *     it must give up on;
+ *   - soundness on the shipped rules: on every text of cases.tsv and of
+ *     the sample log, every rule whose regex matches is marked;
+ *   - the classification with the prefilter equals the one without;
+ *   - most shipped text rules are filtered (or the prefilter does little).
+ */
+#include "buf.h"
+#include "classify_impl.h"
+#include "prefilter.h"
+#include "provider.h"
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Share of the shipped text rules the prefilter must cover. */
+#define FILTERED_MIN 0.85
+
+static const struct {
+    const char *pattern;
+    const char *want; /* literals joined by '|', NULL: not filtered */
+} extraction[] = {
+    { "mailbox (?:is )?full", "mailbox " },
+    { "user unknown|unknown user", "user unknown|unknown user" },
+    { "ab+cde", "cde" },
+    { "abcd+e", "abcd" },
+    { "abc?def", "def" },
+    { "x{2}abcd", "abcd" },
+    { "5\\.7\\.26", "5.7.26" },
+    { "\\bRBL\\b", "rbl" },
+    { "[a-z]+ over quota", " over quota" },
+    { "(?:foo|bar)baz", "baz" },
+    { "(?:foo|bar)x", "foo|bar" },
+    { "(?i)(?|SPF fail|DKIM fail)", "spf fail|dkim fail" },
+    { "(?<ip>\\d+) is not allowed", " is not allowed" },
+    { "(?<!temporarily )(?:mailbox|account) unavailable", " unavailable" },
+    { "(?<!x)(?:mailbox|account) (?:\\S+ )?gone", "gone" },
+    { "(?<!x)(?:mailbox|account) (?:\\S+ )?go", "mailbox|account" },
+    { "(?:mailbox|x)y", NULL },       /* "x" is too short */
+    { "ab|cde", NULL },               /* "ab" is too short */
+    { "(?:abc)?def", "def" },
+    { "(?:abc)?de", NULL },            /* the group is optional */
+    { "(?=abc)xyz", "xyz" },
+    { "(?x) a b c", NULL },
+    { "abc(?x: d e f)", NULL },
+    { "\\Qabc\\E", NULL },
+    { "\\x41bcd", NULL },
+    { "(abc)\\1", NULL },
+    { "(*UTF)abc", NULL },
+    { "abc{", NULL },
+    { "a(bc", NULL },
+    { "abc)", NULL },
+    { "", NULL },
+    { "Ab\\-C\\ d", "ab-c d" },
+};
+
+START_TEST(test_extraction)
+{
+    char lits[64][64];
+    int n = bs_prefilter_literals(extraction[_i].pattern, lits, 64);
+    const char *want = extraction[_i].want;
+    if (!want) {
+        ck_assert_msg(n < 0, "%s: filtered (%d literals, first '%s')",
+                      extraction[_i].pattern, n, n > 0 ? lits[0] : "");
+        return;
+    }
+    struct bs_buf got;
+    bs_buf_init(&got);
+    for (int k = 0; k < n; k++) {
+        if (k)
+            bs_buf_putc(&got, '|');
+        bs_buf_puts(&got, lits[k]);
+    }
+    bs_buf_putc(&got, '\0');
+    ck_assert_msg(n > 0 && strcmp(got.data, want) == 0, "%s: got %d '%s'",
+                  extraction[_i].pattern, n, n > 0 ? got.data : "");
+    bs_buf_fini(&got);
+}
+END_TEST
+
+/* ---- texts ------------------------------------------------------------- */
+
+struct text {
+    char *text, *provider, *dsn;
+};
+
+struct texts {
+    struct text *v;
+    size_t n, cap;
+};
+
+static void texts_add(struct texts *t, const char *text, size_t len,
+                      const char *provider, const char *dsn)
+{
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 512;
+        t->v = realloc(t->v, t->cap * sizeof *t->v);
+        ck_assert_ptr_nonnull(t->v);
+    }
+    struct text *x = &t->v[t->n++];
+    x->text = strndup(text, len);
+    x->provider = strdup(provider);
+    x->dsn = strdup(dsn);
+}
+
+/* cases.tsv: provider, dsn, category, detail, rule, text, source. */
+static void texts_of_cases(struct texts *t)
+{
+    size_t len;
+    char *buf = bs_test_read_file(BS_TEST_DATA "/classify/cases.tsv", &len);
+    ck_assert_ptr_nonnull(buf);
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        if (*line == '#')
+            continue;
+        char *f[7];
+        int k = 0;
+        for (char *s = line; k < 7 && s; k++) {
+            f[k] = s;
+            s = strchr(s, '\t');
+            if (s)
+                *s++ = '\0';
+        }
+        if (k == 7)
+            texts_add(t, f[5], strlen(f[5]), f[0], f[1]);
+    }
+    free(buf);
+}
+
+/* The sample log: what status=... (TEXT) says. */
+static void texts_of_log(struct texts *t)
+{
+    size_t len;
+    char *buf = bs_test_read_file(BS_TEST_DATA "/sample/maillog", &len);
+    ck_assert_ptr_nonnull(buf);
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        char *st = strstr(line, " status=");
+        char *open = st ? strchr(st, '(') : NULL;
+        if (open)
+            texts_add(t, open + 1, strlen(open + 1), "other", "");
+    }
+    free(buf);
+}
+
+static void texts_free(struct texts *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->v[i].text);
+        free(t->v[i].provider);
+        free(t->v[i].dsn);
+    }
+    free(t->v);
+}
+
+static void lower_copy(const char *s, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+}
+
+/* ---- the shipped rules ------------------------------------------------- */
+
+START_TEST(test_sound_on_real_texts)
+{
+    struct bs_test_rules f = bs_test_rules_load();
+    struct bs_classifier *c = f.c;
+    struct texts t = { NULL, 0, 0 };
+    texts_of_cases(&t);
+    texts_of_log(&t);
+    ck_assert_uint_gt(t.n, 300);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    uint64_t *cand = calloc(bs_prefilter_words(c->prefilter), 8);
+    unsigned matches = 0;
+    for (size_t k = 0; k < t.n; k++) {
+        size_t n = strlen(t.v[k].text);
+        char *lower = malloc(n + 1);
+        lower_copy(t.v[k].text, n, lower);
+        bs_prefilter_scan(c->prefilter, lower, n, cand);
+        for (int i = 0; i < c->nrules; i++) {
+            const struct bs_rule *r = &c->rules[i];
+            if (!r->re || pcre2_match(r->re, (PCRE2_SPTR)t.v[k].text, n, 0,
+                                      0, md, NULL) < 0)
+                continue;
+            matches++;
+            ck_assert_msg(bs_prefilter_may_match(c->prefilter, cand, i),
+                          "rule %s matches but is not marked: %s", r->id,
+                          t.v[k].text);
+        }
+        free(lower);
+    }
+    printf("prefilter: %zu texts, %u rule matches, all marked\n", t.n,
+           matches);
+    ck_assert_uint_gt(matches, 500);
+    free(cand);
+    pcre2_match_data_free(md);
+    texts_free(&t);
+    bs_test_rules_free(&f);
+}
+END_TEST
+
+START_TEST(test_same_classification)
+{
+    struct bs_test_rules f = bs_test_rules_load();
+    struct texts t = { NULL, 0, 0 };
+    texts_of_cases(&t);
+    texts_of_log(&t);
+    for (size_t k = 0; k < t.n; k++) {
+        const struct text *x = &t.v[k];
+        int p = bs_provider_find(f.providers, bs_slice_make(
+                                 x->provider, strlen(x->provider)));
+        unsigned provider = p < 0 ? 0 : (unsigned)p;
+        struct bs_slice dsn = bs_slice_make(x->dsn, strlen(x->dsn));
+        struct bs_slice text = bs_slice_make(x->text, strlen(x->text));
+        struct bs_classification with, without;
+        f.c->no_prefilter = false;
+        memset(f.c->memo, 0, sizeof f.c->memo);
+        bs_classify(f.c, provider, dsn, text, &with);
+        f.c->no_prefilter = true;
+        memset(f.c->memo, 0, sizeof f.c->memo);
+        bs_classify(f.c, provider, dsn, text, &without);
+        ck_assert_msg(with.rule == without.rule, "%s: rule %d with the "
+                      "prefilter, %d without", x->text, with.rule,
+                      without.rule);
+    }
+    texts_free(&t);
+    bs_test_rules_free(&f);
+}
+END_TEST
+
+START_TEST(test_most_rules_filtered)
+{
+    struct bs_test_rules f = bs_test_rules_load();
+    int text_rules = 0, filtered = 0;
+    for (int i = 0; i < f.c->nrules; i++) {
+        if (!f.c->rules[i].re)
+            continue;
+        text_rules++;
+        if (bs_prefilter_filters(f.c->prefilter, i))
+            filtered++;
+        else
+            printf("prefilter: not filtered: %s: %s\n", f.c->rules[i].id,
+                   f.c->rules[i].text_src);
+    }
+    printf("prefilter: %d of %d text rules filtered\n", filtered,
+           text_rules);
+    ck_assert_msg(filtered >= FILTERED_MIN * text_rules,
+                  "%d of %d text rules filtered", filtered, text_rules);
+    bs_test_rules_free(&f);
+}
+END_TEST
+
+static Suite *prefilter_suite(void)
+{
+    Suite *s = suite_create("prefilter");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_extraction, 0,
+                        (int)(sizeof extraction / sizeof *extraction));
+    tcase_add_test(tc, test_sound_on_real_texts);
+    tcase_add_test(tc, test_same_classification);
+    tcase_add_test(tc, test_most_rules_filtered);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return bs_test_run(prefilter_suite());
+}
