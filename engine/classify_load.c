@@ -114,6 +114,8 @@ static int bs_rule_set_text(struct bs_rule_parser *rp, struct bs_slice v)
     PCRE2_SIZE erroff;
     if (rp->cur->re)
         return bs_rule_error(rp, "a rule has one text pattern", v);
+    if (memchr(v.ptr, '\0', v.len))
+        return bs_rule_error(rp, "a NUL byte in a text pattern", v);
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)v.ptr, v.len, PCRE2_CASELESS,
                                    &errcode, &erroff, NULL);
     if (!re) {

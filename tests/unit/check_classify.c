@@ -197,6 +197,24 @@ START_TEST(test_rule_file_errors)
 }
 END_TEST
 
+/* A pattern is compiled with its length, but listed and prefiltered as a
+ * C string: a NUL byte inside would cut it short. */
+START_TEST(test_rule_nul_in_pattern)
+{
+    static const char text[] = "rule a\n    category blocked\n"
+                               "    text abc\0|xyz\n";
+    struct bs_test_rules f = bs_test_rules_load();
+    struct bs_buf err;
+    bs_buf_init(&err);
+    ck_assert_int_eq(bs_classifier_load(f.c, "extra.rules", text,
+                                        sizeof text - 1, &err), -1);
+    ck_assert_msg(strstr(err.data, "extra.rules:3: a NUL byte") != NULL,
+                  "got '%s'", err.data);
+    bs_buf_fini(&err);
+    bs_test_rules_free(&f);
+}
+END_TEST
+
 START_TEST(test_rule_override_and_precedence)
 {
     struct bs_test_rules f = bs_test_rules_load();
@@ -313,6 +331,7 @@ static Suite *classify_suite(void)
                         (int)(sizeof cases / sizeof *cases));
     tcase_add_test(tc, test_classify_severity);
     tcase_add_test(tc, test_rule_file_errors);
+    tcase_add_test(tc, test_rule_nul_in_pattern);
     tcase_add_test(tc, test_rule_override_and_precedence);
     tcase_add_test(tc, test_regex_budget);
     tcase_add_test(tc, test_hint_placeholders);
