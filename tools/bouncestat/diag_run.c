@@ -5,6 +5,7 @@
 #include "diag_run.h"
 
 #include "common.h"
+#include "ipaddr.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -44,11 +45,51 @@ static int bs_diag_max_queries(struct bs_resolver_options *o,
     return 0;
 }
 
+/* "IP", "IP:PORT", "[IPv6]:PORT" or a bare IPv6 address, checked here
+ * so that a typo is a usage error before any input is read. */
+static bool bs_diag_server_ok(const char *s)
+{
+    char ip[64];
+    const char *port = NULL;
+    size_t n;
+    const char *colon = strchr(s, ':');
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || (close[1] && close[1] != ':'))
+            return false;
+        n = (size_t)(close - s - 1);
+        s++;
+        port = close[1] ? close + 2 : NULL;
+    } else if (colon && !strchr(colon + 1, ':')) {
+        n = (size_t)(colon - s);
+        port = colon + 1;
+    } else {
+        n = strlen(s);
+    }
+    if (n == 0 || n >= sizeof ip)
+        return false;
+    memcpy(ip, s, n);
+    ip[n] = '\0';
+    struct bs_ip parsed;
+    if (bs_ip_parse(ip, &parsed) < 0)
+        return false;
+    if (!port)
+        return true;
+    char *end;
+    unsigned long v = strtoul(port, &end, 10);
+    return *port >= '0' && *port <= '9' && !*end && v >= 1 && v <= 65535;
+}
+
 int bs_diag_dns_option(struct bs_resolver_options *o, const char *name,
                        const char *arg, char *err, size_t errlen)
 {
     if (!strcmp(name, "resolver")) {
-        o->server = arg; /* checked by bs_resolver_new */
+        if (!bs_diag_server_ok(arg)) {
+            snprintf(err, errlen, "--resolver wants IP[:PORT] (or "
+                     "[IPv6]:PORT), not '%s'", arg);
+            return -1;
+        }
+        o->server = arg;
         return 0;
     }
     if (!strcmp(name, "timeout"))
