@@ -193,6 +193,40 @@ void bs_engine_window_stats(const struct bs_engine *e,
  * with samples and hints, authentication failures per sender domain,
  * and a comparison with a previous period. */
 enum bs_lang { BS_LANG_EN, BS_LANG_JA };
+
+/* DNS checks in the report (`report --dns`). The engine does no DNS: the
+ * tool looks up the SPF, DMARC and reverse DNS of the sender domains with
+ * authentication failures (as `bouncestat diagnose` does) and hands the
+ * findings over as data; the report prints them in the order given, in
+ * its "Authentication DNS checks" section. Strings are borrowed for the
+ * bs_engine_report call; they hold what DNS served, so every printer
+ * escapes them. Finding texts and fixes are English in every language. */
+enum bs_report_dns_level { BS_REPORT_DNS_OK, BS_REPORT_DNS_INFO,
+                           BS_REPORT_DNS_WARN, BS_REPORT_DNS_FAIL,
+                           BS_REPORT_DNS_ERROR /* DNS could not tell */ };
+struct bs_report_dns_finding {
+    enum bs_report_dns_level level;
+    const char *check;  /* "spf", "dmarc", "ptr", "from" */
+    const char *text;
+    const char *fix;    /* "": nothing to change */
+};
+struct bs_report_dns_domain {
+    const char *domain;
+    int problems;       /* a warn, fail or error finding */
+    const char *const *ips; /* the sending IPs checked */
+    size_t nips;
+    const struct bs_report_dns_finding *findings;
+    size_t nfindings;
+};
+struct bs_report_dns {
+    const struct bs_report_dns_domain *domains;
+    size_t ndomains;
+    size_t not_checked; /* more sender domains that failed (past --top) */
+    unsigned queries;   /* DNS queries sent */
+    unsigned failed;    /* of which failed: timeout, SERVFAIL, refused */
+    unsigned limited;   /* not sent: over the query limit */
+};
+
 struct bs_report_options {
     enum bs_format format;  /* HTML, MD, CSV (the tables) or JSON */
     enum bs_lang lang;      /* headings, labels and hints */
@@ -201,6 +235,7 @@ struct bs_report_options {
     struct bs_engine *previous; /* --compare: the period before, or NULL */
     uint64_t min_volume;    /* least deliveries to rank by rate (100) */
     unsigned top;           /* rows per ranking (15) */
+    const struct bs_report_dns *dns; /* --dns: the section; NULL: none */
 };
 void bs_report_options_default(struct bs_report_options *o);
 /* Renders the report into a heap buffer the caller frees. Call after

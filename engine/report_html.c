@@ -7,7 +7,9 @@
  * and opened offline. System fonts are named, with Japanese ones for
  * --lang ja. The print style sheet sets A4 pages, keeps charts, table
  * rows and headings from breaking across pages, and prints the colours.
- * Every rate is written with its denominator.
+ * Every rate is written with its denominator. The DNS checks of report
+ * --dns (and their few style rules) appear only when they are given, so
+ * a report without them is the same, byte for byte.
  */
 #include "report_svg.h"
 
@@ -52,6 +54,13 @@ static const char bs_css[] =
     "@media screen and (max-width:800px){.kpis{grid-template-columns:"
     "repeat(2,1fr)}"
     ".two{grid-template-columns:1fr}}";
+
+/* Only in reports with the DNS checks, so that the others stay as they
+ * were byte for byte. */
+static const char bs_css_dns[] =
+    ".dns td{overflow-wrap:anywhere}.lv{font-weight:600}"
+    ".lv-ok{color:#007a5a}.lv-warn{color:#9a6700}"
+    ".lv-fail,.lv-error{color:#D55E00}";
 
 static void bs_h_label(struct bs_report_model *m, struct bs_buf *b,
                        enum bs_label id)
@@ -107,8 +116,8 @@ static void bs_h_head(struct bs_report_model *m, struct bs_buf *b)
         bs_buf_puts(b, " ");
         bs_html_escs(b, m->o->period);
     }
-    bs_buf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n"
-                  "<header><h1>", bs_css);
+    bs_buf_printf(b, "</title>\n<style>%s%s</style>\n</head>\n<body>\n"
+                  "<main>\n<header><h1>", bs_css, m->o->dns ? bs_css_dns : "");
     bs_h_label(m, b, BS_L_TITLE);
     if (m->o->period) {
         bs_buf_puts(b, " ");
@@ -430,6 +439,81 @@ static void bs_h_auth(struct bs_report_model *m, struct bs_buf *b)
     bs_buf_puts(b, "</tbody></table></section>\n");
 }
 
+static void bs_h_dns_domain(struct bs_report_model *m, struct bs_buf *b,
+                            const struct bs_report_dns_domain *d)
+{
+    bs_buf_puts(b, "<h3>");
+    bs_html_escs(b, d->domain);
+    bs_buf_printf(b, ": <span class=\"lv lv-%s\">", d->problems ? "fail"
+                                                               : "ok");
+    bs_h_label(m, b, d->problems ? BS_L_DNS_PROBLEMS : BS_L_DNS_NO_PROBLEM);
+    bs_buf_puts(b, "</span></h3>");
+    if (d->nips) {
+        bs_buf_puts(b, "<p class=\"meta\">");
+        bs_h_label(m, b, BS_L_DNS_IPS);
+        for (size_t i = 0; i < d->nips; i++) {
+            bs_buf_puts(b, i ? ", " : ": ");
+            bs_html_escs(b, d->ips[i]);
+        }
+        bs_buf_puts(b, "</p>");
+    }
+    bs_buf_puts(b, "<table><thead><tr>");
+    bs_h_th(m, b, BS_L_DNS_RESULT, false);
+    bs_h_th(m, b, BS_L_CHECK, false);
+    bs_h_th(m, b, BS_L_DNS_FINDING, false);
+    bs_h_th(m, b, BS_L_FIX, false);
+    bs_buf_puts(b, "</tr></thead><tbody>");
+    for (size_t i = 0; i < d->nfindings; i++) {
+        const struct bs_report_dns_finding *f = &d->findings[i];
+        bs_buf_printf(b, "<tr><td class=\"k lv lv-%s\">",
+                      bs_rm_dns_level_id(f->level));
+        bs_html_escs(b, bs_rm_dns_level(m, f->level));
+        bs_buf_puts(b, "</td><td class=\"k\">");
+        bs_html_escs(b, f->check ? f->check : "");
+        bs_buf_puts(b, "</td><td>");
+        bs_html_escs(b, f->text ? f->text : "");
+        bs_buf_puts(b, "</td><td>");
+        bs_html_escs(b, f->fix ? f->fix : "");
+        bs_buf_puts(b, "</td></tr>");
+    }
+    bs_buf_puts(b, "</tbody></table>");
+}
+
+/* The DNS checks of report --dns, as the tool gave them. */
+static void bs_h_dns(struct bs_report_model *m, struct bs_buf *b)
+{
+    const struct bs_report_dns *dns = m->o->dns;
+    bs_buf_puts(b, "<section id=\"dns\" class=\"dns\">");
+    bs_h_tag(m, b, "h2", BS_L_DNS);
+    bs_h_tag(m, b, "p", BS_L_DNS_NOTE);
+    if (!dns->ndomains)
+        bs_h_tag(m, b, "p", BS_L_DNS_NONE);
+    for (size_t i = 0; i < dns->ndomains; i++)
+        bs_h_dns_domain(m, b, &dns->domains[i]);
+    bs_buf_puts(b, "<p class=\"note\">");
+    bs_h_label(m, b, BS_L_DNS_QUERIES);
+    bs_buf_printf(b, ": %u, ", dns->queries);
+    bs_h_label(m, b, BS_L_DNS_FAILED);
+    bs_buf_printf(b, ": %u", dns->failed);
+    if (dns->limited) {
+        bs_buf_puts(b, ", ");
+        bs_h_label(m, b, BS_L_DNS_LIMITED);
+        bs_buf_printf(b, ": %u", dns->limited);
+    }
+    if (dns->not_checked) {
+        bs_buf_puts(b, "<br>");
+        bs_h_label(m, b, BS_L_DNS_NOT_CHECKED);
+        bs_buf_printf(b, ": %zu", dns->not_checked);
+    }
+    bs_buf_puts(b, "</p>");
+    if (dns->failed || dns->limited) {
+        bs_buf_puts(b, "<p class=\"lv lv-error\">");
+        bs_h_label(m, b, BS_L_DNS_INCOMPLETE);
+        bs_buf_puts(b, "</p>");
+    }
+    bs_buf_puts(b, "</section>\n");
+}
+
 /* "+1.23 pp" (rates) in the colour of better or worse. */
 static void bs_h_change(struct bs_report_model *m, struct bs_buf *b,
                         const struct bs_agg_counts *now,
@@ -554,6 +638,8 @@ void bs_report_html(struct bs_report_model *m, struct bs_buf *b)
     bs_h_categories(m, b);
     bs_h_reasons(m, b);
     bs_h_auth(m, b);
+    if (m->o->dns)
+        bs_h_dns(m, b);
     bs_h_compare(m, b);
     bs_h_notes(m, b);
     bs_buf_puts(b, "</main>\n</body>\n</html>\n");

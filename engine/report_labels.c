@@ -109,6 +109,42 @@ static const char *const bs_labels[BS_L_COUNT_OF_LABELS][2] = {
                            "どの規則にも当てはまらない失敗応答" },
     [BS_L_SHARE] = { "Share", "割合" },
     [BS_L_COUNT] = { "Count", "件数" },
+    [BS_L_DNS] = { "Authentication DNS checks", "認証設定の DNS 検査" },
+    [BS_L_DNS_NOTE] = {
+        "The SPF, DMARC and reverse DNS of the sender domains that failed "
+        "authentication, as DNS answered when this report was made, and "
+        "the change that fixes each problem (as bouncestat diagnose "
+        "gives them).",
+        "認証に失敗した送信元ドメインの SPF・DMARC・逆引き DNS を、この"
+        "レポートの作成時に DNS で調べた結果と、問題ごとの対処方法です"
+        "(bouncestat diagnose と同じ内容。検査結果と対処方法は英語で"
+        "表示します)。" },
+    [BS_L_DNS_NONE] = {
+        "No sender domain with authentication failures to check.",
+        "検査の対象となる、認証に失敗した送信元ドメインはありません。" },
+    [BS_L_DNS_PROBLEMS] = { "problems found", "問題あり" },
+    [BS_L_DNS_NO_PROBLEM] = { "no problem found", "問題なし" },
+    [BS_L_DNS_IPS] = { "Sending IPs", "送信元 IP アドレス" },
+    [BS_L_DNS_RESULT] = { "Result", "結果" },
+    [BS_L_DNS_FINDING] = { "Finding", "検査結果" },
+    [BS_L_DNS_QUERIES] = { "DNS queries", "DNS 問い合わせ" },
+    [BS_L_DNS_FAILED] = { "failed", "失敗" },
+    [BS_L_DNS_LIMITED] = { "not sent (--max-queries)",
+                           "未送信(--max-queries)" },
+    [BS_L_DNS_INCOMPLETE] = {
+        "Some DNS lookups failed: the checks marked error name them and "
+        "are incomplete.",
+        "一部の DNS 問い合わせに失敗しました。「エラー」の検査に失敗した"
+        "問い合わせを示します(検査は不完全です)。" },
+    [BS_L_DNS_NOT_CHECKED] = {
+        "Sender domains with authentication failures not checked (past "
+        "--top)",
+        "検査していない、認証に失敗した送信元ドメイン(--top を超えた分)" },
+    [BS_L_DNS_LEVEL_OK] = { "ok", "正常" },
+    [BS_L_DNS_LEVEL_INFO] = { "info", "情報" },
+    [BS_L_DNS_LEVEL_WARN] = { "warn", "警告" },
+    [BS_L_DNS_LEVEL_FAIL] = { "fail", "失敗" },
+    [BS_L_DNS_LEVEL_ERROR] = { "error", "エラー" },
 };
 
 const char *bs_label(enum bs_lang lang, enum bs_label id)

@@ -382,6 +382,76 @@ static void bs_md_auth(struct bs_report_model *m, struct bs_buf *b)
     }
 }
 
+static void bs_md_dns_domain(struct bs_report_model *m, struct bs_buf *b,
+                             const struct bs_report_dns_domain *d)
+{
+    static const enum bs_label cols[] = {
+        BS_L_DNS_RESULT, BS_L_CHECK, BS_L_DNS_FINDING, BS_L_FIX,
+    };
+    bs_buf_puts(b, "\n### ");
+    bs_md_escs(b, d->domain);
+    bs_buf_puts(b, ": ");
+    bs_md_escs(b, bs_rm_label(m, d->problems ? BS_L_DNS_PROBLEMS
+                                             : BS_L_DNS_NO_PROBLEM));
+    bs_buf_puts(b, "\n\n");
+    if (d->nips) {
+        bs_md_escs(b, bs_rm_label(m, BS_L_DNS_IPS));
+        for (size_t i = 0; i < d->nips; i++) {
+            bs_buf_puts(b, i ? ", " : ": ");
+            bs_md_escs(b, d->ips[i]);
+        }
+        bs_buf_puts(b, "\n\n");
+    }
+    bs_md_head(m, b, cols, BS_ARRAY_LEN(cols), 0);
+    for (size_t i = 0; i < d->nfindings; i++) {
+        const struct bs_report_dns_finding *f = &d->findings[i];
+        bs_buf_puts(b, "| ");
+        bs_md_escs(b, bs_rm_dns_level(m, f->level));
+        bs_buf_puts(b, " | ");
+        bs_md_escs(b, f->check ? f->check : "");
+        bs_buf_puts(b, " | ");
+        bs_md_escs(b, f->text ? f->text : "");
+        bs_buf_puts(b, " | ");
+        bs_md_escs(b, f->fix ? f->fix : "");
+        bs_buf_puts(b, " |\n");
+    }
+}
+
+/* The DNS checks of report --dns, as the tool gave them. */
+static void bs_md_dns(struct bs_report_model *m, struct bs_buf *b)
+{
+    const struct bs_report_dns *dns = m->o->dns;
+    bs_md_h2(m, b, BS_L_DNS);
+    bs_md_para(m, b, BS_L_DNS_NOTE);
+    if (!dns->ndomains) {
+        bs_buf_puts(b, "\n");
+        bs_md_para(m, b, BS_L_DNS_NONE);
+    }
+    for (size_t i = 0; i < dns->ndomains; i++)
+        bs_md_dns_domain(m, b, &dns->domains[i]);
+    bs_buf_puts(b, "\n- ");
+    bs_md_escs(b, bs_rm_label(m, BS_L_DNS_QUERIES));
+    bs_buf_printf(b, ": %u, ", dns->queries);
+    bs_md_escs(b, bs_rm_label(m, BS_L_DNS_FAILED));
+    bs_buf_printf(b, ": %u", dns->failed);
+    if (dns->limited) {
+        bs_buf_puts(b, ", ");
+        bs_md_escs(b, bs_rm_label(m, BS_L_DNS_LIMITED));
+        bs_buf_printf(b, ": %u", dns->limited);
+    }
+    bs_buf_puts(b, "\n");
+    if (dns->not_checked) {
+        bs_buf_puts(b, "- ");
+        bs_md_escs(b, bs_rm_label(m, BS_L_DNS_NOT_CHECKED));
+        bs_buf_printf(b, ": %zu\n", dns->not_checked);
+    }
+    if (dns->failed || dns->limited) {
+        bs_buf_puts(b, "- **");
+        bs_md_escs(b, bs_rm_label(m, BS_L_DNS_INCOMPLETE));
+        bs_buf_puts(b, "**\n");
+    }
+}
+
 static void bs_md_compare(struct bs_report_model *m, struct bs_buf *b)
 {
     bs_md_h2(m, b, BS_L_COMPARE);
@@ -442,6 +512,8 @@ void bs_report_md(struct bs_report_model *m, struct bs_buf *b)
     bs_md_categories(m, b);
     bs_md_reasons(m, b);
     bs_md_auth(m, b);
+    if (m->o->dns)
+        bs_md_dns(m, b);
     bs_md_compare(m, b);
     bs_md_notes(m, b);
 }

@@ -21,6 +21,21 @@ const char *bs_rm_label(const struct bs_report_model *m, enum bs_label id)
     return bs_label(m->lang, id);
 }
 
+const char *bs_rm_dns_level_id(enum bs_report_dns_level l)
+{
+    static const char *const ids[] = { "ok", "info", "warn", "fail",
+                                       "error" };
+    return (unsigned)l < BS_ARRAY_LEN(ids) ? ids[l] : "error";
+}
+
+const char *bs_rm_dns_level(const struct bs_report_model *m,
+                            enum bs_report_dns_level l)
+{
+    if ((unsigned)l > BS_REPORT_DNS_ERROR)
+        l = BS_REPORT_DNS_ERROR;
+    return bs_label(m->lang, (enum bs_label)(BS_L_DNS_LEVEL_OK + (int)l));
+}
+
 uint64_t bs_rm_failures(const struct bs_agg_counts *n)
 {
     return n->bounced + n->expired;

@@ -8,7 +8,9 @@
  * provider and per day, sender domains ranked by failures and by failure
  * rate (above a minimum volume), final failures per provider and category,
  * the top reasons with their samples, and authentication failures per
- * sender domain. Printers only format; they never sum.
+ * sender domain. Printers only format; they never sum. The DNS checks
+ * (report --dns) are not computed here: the tool gives them, in
+ * o->dns, and the printers print them as they are.
  *
  * Days are local days (window.h): a cell belongs to the local date of its
  * hour's start. The days shown are the window's (--since/--until/--month,
@@ -106,6 +108,11 @@ const struct bs_sample *bs_rm_reason_sample(const struct bs_report_model *m,
  * same check. Give its sender to bs_rm_hint. */
 const struct bs_sample *bs_rm_auth_sample(const struct bs_report_model *m,
                                           size_t i);
+/* A DNS finding's level: its id ("ok", "info", "warn", "fail", "error":
+ * JSON and CSV) and its label in the report's language. */
+const char *bs_rm_dns_level_id(enum bs_report_dns_level l);
+const char *bs_rm_dns_level(const struct bs_report_model *m,
+                            enum bs_report_dns_level l);
 /* Failures of a row: bounced + expired. */
 uint64_t bs_rm_failures(const struct bs_agg_counts *n);
 /* The category name of a chart slot (BS_RM_OTHER_CATS: translated). */

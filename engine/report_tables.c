@@ -194,6 +194,29 @@ static void bs_csv_auth(struct bs_report_model *m, struct bs_buf *b)
     }
 }
 
+/* report --dns: a row per finding, then the query counts. */
+static void bs_csv_dns(struct bs_report_model *m, struct bs_buf *b)
+{
+    const struct bs_report_dns *dns = m->o->dns;
+    bs_buf_puts(b, "\ntable,sender_domain,level,check,finding,fix\n");
+    for (size_t i = 0; i < dns->ndomains; i++) {
+        const struct bs_report_dns_domain *d = &dns->domains[i];
+        for (size_t k = 0; k < d->nfindings; k++) {
+            const struct bs_report_dns_finding *f = &d->findings[k];
+            bs_buf_puts(b, "dns");
+            bs_t_fields(b, d->domain);
+            bs_t_fields(b, bs_rm_dns_level_id(f->level));
+            bs_t_fields(b, f->check ? f->check : "");
+            bs_t_fields(b, f->text ? f->text : "");
+            bs_t_fields(b, f->fix ? f->fix : "");
+            bs_buf_puts(b, "\n");
+        }
+    }
+    bs_buf_printf(b, "\ntable,queries,failed,limited,not_checked\n"
+                  "dns_queries,%u,%u,%u,%zu\n", dns->queries, dns->failed,
+                  dns->limited, dns->not_checked);
+}
+
 static void bs_csv_compare(struct bs_report_model *m, struct bs_buf *b)
 {
     if (!m->have_prev)
@@ -220,6 +243,8 @@ void bs_report_tables_csv(struct bs_report_model *m, struct bs_buf *b)
     bs_csv_categories(m, b);
     bs_csv_reasons(m, b);
     bs_csv_auth(m, b);
+    if (m->o->dns)
+        bs_csv_dns(m, b);
     bs_csv_compare(m, b);
 }
 
@@ -431,6 +456,47 @@ static void bs_j_auth(struct bs_report_model *m, struct bs_buf *b)
     bs_buf_puts(b, "]");
 }
 
+static void bs_j_dns_domain(struct bs_buf *b,
+                            const struct bs_report_dns_domain *d)
+{
+    bs_j_strs(b, "sender_domain", d->domain);
+    bs_buf_printf(b, ",\"verdict\":\"%s\",\"ips\":[",
+                  d->problems ? "problems" : "ok");
+    for (size_t i = 0; i < d->nips; i++) {
+        if (i)
+            bs_buf_putc(b, ',');
+        bs_buf_json_str(b, d->ips[i], strlen(d->ips[i]));
+    }
+    bs_buf_puts(b, "],\"findings\":[");
+    for (size_t i = 0; i < d->nfindings; i++) {
+        const struct bs_report_dns_finding *f = &d->findings[i];
+        bs_buf_printf(b, "%s{\"level\":\"%s\",", i ? "," : "",
+                      bs_rm_dns_level_id(f->level));
+        bs_j_strs(b, "check", f->check ? f->check : "");
+        bs_buf_putc(b, ',');
+        bs_j_strs(b, "text", f->text ? f->text : "");
+        bs_buf_putc(b, ',');
+        bs_j_strs(b, "fix", f->fix ? f->fix : "");
+        bs_buf_putc(b, '}');
+    }
+    bs_buf_puts(b, "]");
+}
+
+/* report --dns only: without it the member is left out. */
+static void bs_j_dns(struct bs_report_model *m, struct bs_buf *b)
+{
+    const struct bs_report_dns *dns = m->o->dns;
+    bs_buf_printf(b, ",\"dns\":{\"queries\":%u,\"failed\":%u,"
+                  "\"limited\":%u,\"not_checked\":%zu,\"domains\":[",
+                  dns->queries, dns->failed, dns->limited, dns->not_checked);
+    for (size_t i = 0; i < dns->ndomains; i++) {
+        bs_buf_puts(b, i ? ",{" : "{");
+        bs_j_dns_domain(b, &dns->domains[i]);
+        bs_buf_putc(b, '}');
+    }
+    bs_buf_puts(b, "]}");
+}
+
 static void bs_j_compare(struct bs_report_model *m, struct bs_buf *b)
 {
     if (!m->have_prev) {
@@ -459,6 +525,8 @@ void bs_report_tables_json(struct bs_report_model *m, struct bs_buf *b)
     bs_j_categories(m, b);
     bs_j_reasons(m, b);
     bs_j_auth(m, b);
+    if (m->o->dns)
+        bs_j_dns(m, b);
     bs_j_compare(m, b);
     bs_buf_puts(b, "}\n");
 }

@@ -8,11 +8,8 @@
  * texts name (bs_engine_auth_senders); --domain skips the log. --ip adds
  * sending IPs (Postfix logs name the receiving side, not ours).
  *
- * Then it runs the checks of every domain together: each round runs all
- * checks against the resolver's cache, which sends what they ask for;
- * the loop turns until those answers are in, and the next round gets
- * further (diagnose.h, dns_resolver.h). Rounds are bounded: the SPF
- * limits bound the depth of any check.
+ * Then it runs the checks of every domain together (diag_run.h) and
+ * prints the findings.
  *
  * Exit status: 0 the diagnosis is complete (whatever it found); 1 usage
  * error; 2 an input could not be read or a DNS query failed (timeout,
@@ -23,9 +20,8 @@
 #include "bouncestat.h"
 #include "buf.h"
 #include "common.h"
-#include "diagnose.h"
+#include "diag_run.h"
 #include "diagnose_render.h"
-#include "dns_resolver.h"
 #include "patterns_file.h"
 #include "read_input.h"
 
@@ -34,11 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uv.h>
 
 enum { BS_EXIT_OK = 0, BS_EXIT_USAGE = 1, BS_EXIT_INPUT = 2 };
-
-#define BS_DIAG_MAX_ROUNDS 200
 
 static const char bs_diagnose_usage[] =
     "Usage: bouncestat diagnose [OPTIONS] [FILE...]\n"
@@ -151,31 +144,12 @@ static int bs_diagnose_option(int c, struct bs_diagnose_args *a, char *err,
         return 0;
     }
     case OPT_RESOLVER:
-        a->dns.server = optarg;
-        return 0;
-    case OPT_TIMEOUT: {
-        double v = strtod(optarg, &end);
-        if (*optarg == '\0' || *end != '\0' || !(v > 0) || v > 600) {
-            snprintf(err, errlen, "--timeout wants seconds (0 to 600), not "
-                     "'%s'", optarg);
-            return -1;
-        }
-        a->dns.timeout_ms = (uint64_t)(v * 1000.0 + 0.5);
-        if (!a->dns.timeout_ms)
-            a->dns.timeout_ms = 1;
-        return 0;
-    }
-    case OPT_MAX_QUERIES: {
-        unsigned long v = strtoul(optarg, &end, 10);
-        if (*optarg < '0' || *optarg > '9' || *end != '\0' || v < 1 ||
-            v > 1000000) {
-            snprintf(err, errlen, "--max-queries wants 1 to 1000000, not "
-                     "'%s'", optarg);
-            return -1;
-        }
-        a->dns.max_queries = (unsigned)v;
-        return 0;
-    }
+        return bs_diag_dns_option(&a->dns, "resolver", optarg, err, errlen);
+    case OPT_TIMEOUT:
+        return bs_diag_dns_option(&a->dns, "timeout", optarg, err, errlen);
+    case OPT_MAX_QUERIES:
+        return bs_diag_dns_option(&a->dns, "max-queries", optarg, err,
+                                  errlen);
     case OPT_YEAR: {
         long v = strtol(optarg, &end, 10);
         if (*optarg == '\0' || *end != '\0' || v < 1970 || v > 9999) {
@@ -267,39 +241,15 @@ static int bs_diagnose_read(const struct bs_diagnose_args *a,
     return status;
 }
 
-/* Runs every domain's checks until no answer is missing. */
-static void bs_diagnose_resolve(struct bs_diag_domain *d, size_t n,
-                                struct bs_resolver *r)
-{
-    for (int round = 0; round < BS_DIAG_MAX_ROUNDS; round++) {
-        bool pending = false;
-        for (size_t i = 0; i < n; i++)
-            pending |= bs_diag_run(&d[i], bs_resolver_lookup, r);
-        if (!pending)
-            break;
-        bs_resolver_wait(r);
-    }
-    for (size_t i = 0; i < n; i++)
-        bs_diag_conclude(&d[i]);
-}
-
 static int bs_diagnose_run(const struct bs_diagnose_args *a,
                            struct bs_diag_domain *d, size_t n)
 {
-    uv_loop_t loop;
-    uv_loop_init(&loop);
     char err[512];
-    struct bs_resolver *r = bs_resolver_new(&loop, &a->dns, err, sizeof err);
-    if (!r) {
+    struct bs_resolver_stats st;
+    if (bs_diag_run_all(d, n, &a->dns, &st, err, sizeof err) < 0) {
         fprintf(stderr, "bouncestat: %s\n", err);
-        uv_loop_close(&loop);
         return BS_EXIT_USAGE;
     }
-    bs_diagnose_resolve(d, n, r);
-    struct bs_resolver_stats st;
-    bs_resolver_stats(r, &st);
-    bs_resolver_free(r);
-    uv_loop_close(&loop);
     struct bs_buf out;
     bs_buf_init(&out);
     if (a->json)
@@ -343,13 +293,17 @@ int bs_cmd_diagnose(int argc, char **argv)
             return status;
         n = bs_engine_auth_senders(e, &seen);
     }
-    struct bs_diag_domain *d = bs_xcalloc(n ? n : 1, sizeof *d);
-    for (size_t i = 0; i < n; i++) {
-        bs_diag_init(&d[i], seen ? seen[i].domain : a.domains[i],
-                     seen ? &seen[i] : NULL);
+    struct bs_diag_domain *d;
+    if (seen) {
+        d = bs_diag_from_senders(seen, n, 0, &n);
+    } else {
+        d = bs_xcalloc(n ? n : 1, sizeof *d);
+        for (size_t i = 0; i < n; i++)
+            bs_diag_init(&d[i], a.domains[i], NULL);
+    }
+    for (size_t i = 0; i < n; i++)
         for (int k = 0; k < a.nips; k++)
             bs_diag_add_ip(&d[i], a.ips[k], false);
-    }
     int drc = bs_diagnose_run(&a, d, n);
     if (drc != BS_EXIT_OK)
         status = drc;

@@ -9,6 +9,12 @@
  * back, which is what a later merge will see. --compare loads the
  * previous period's aggregate into an engine of its own.
  *
+ * DNS. Only with --dns: once everything is read, the sender domains with
+ * authentication failures (the first --top of them) are diagnosed as
+ * `bouncestat diagnose` does (dns_checks.h) and the findings are given to
+ * the report as data; the engine itself never queries DNS. Without --dns
+ * nothing queries DNS and the report is what it always was.
+ *
  * Time. The engine keeps UTC hours; the zone is a function this file gives
  * it (bs_time_setup): for a zone name, TZ is set once with setenv and
  * tzset and the offset comes from localtime_r; for "+09:00" it is fixed.
@@ -17,12 +23,15 @@
  *
  * Exit status: 0 ok; 1 usage error, bad --patterns file, an output that
  * cannot be created; 2 an input or aggregate could not be read (the
- * report covers the rest) or the report or --save file could not be
+ * report covers the rest), a DNS lookup of --dns failed (the report is
+ * written and says which), or the report or --save file could not be
  * written.
  */
 #include "cmd_report.h"
 
 #include "cmd_merge.h"
+#include "diag_run.h"
+#include "dns_checks.h"
 #include "patterns_file.h"
 #include "read_input.h"
 
@@ -68,9 +77,19 @@ static const char bs_report_usage[] =
     "      --top N             rows per ranking (default 15)\n"
     "      --year YYYY         year of BSD syslog timestamps\n"
     "      --patterns FILE     add classification rules (up to 16)\n"
+    "      --dns               add DNS checks of the sender domains with\n"
+    "                          authentication failures (the first --top):\n"
+    "                          SPF, DMARC, reverse DNS and the fixes, as\n"
+    "                          bouncestat diagnose gives them\n"
+    "      --resolver IP[:PORT]  with --dns: ask this DNS server (default:\n"
+    "                          the servers of /etc/resolv.conf)\n"
+    "      --timeout SECS      with --dns: one try of a query (default 5)\n"
+    "      --max-queries N     with --dns: distinct queries at most\n"
+    "                          (default 1000)\n"
     "  -h, --help              show this help\n"
     "\n"
-    "Exit status: 0 ok, 1 usage error, 2 some input could not be read.\n";
+    "Exit status: 0 ok, 1 usage error, 2 some input could not be read or\n"
+    "a DNS lookup failed (the report is still written).\n";
 
 struct bs_report_args {
     struct bs_time_args time;
@@ -84,6 +103,9 @@ struct bs_report_args {
     int year;
     uint64_t min_volume;
     unsigned top;
+    bool dns;                      /* --dns */
+    struct bs_resolver_options dns_options;
+    const char *dns_option;        /* the last DNS option given */
     char **inputs;
     int ninputs;
 };
@@ -304,7 +326,7 @@ int bs_time_setup(const struct bs_time_args *a, struct bs_engine_options *eo,
 
 enum { OPT_MONTH = 256, OPT_SINCE, OPT_UNTIL, OPT_TZ, OPT_LANG,
        OPT_FROM, OPT_COMPARE, OPT_SAVE, OPT_MIN_VOLUME, OPT_TOP, OPT_YEAR,
-       OPT_PATTERNS };
+       OPT_PATTERNS, OPT_DNS, OPT_RESOLVER, OPT_TIMEOUT, OPT_MAX_QUERIES };
 
 static const struct option bs_report_options[] = {
     { "format", required_argument, NULL, 'f' },
@@ -321,6 +343,10 @@ static const struct option bs_report_options[] = {
     { "top", required_argument, NULL, OPT_TOP },
     { "year", required_argument, NULL, OPT_YEAR },
     { "patterns", required_argument, NULL, OPT_PATTERNS },
+    { "dns", no_argument, NULL, OPT_DNS },
+    { "resolver", required_argument, NULL, OPT_RESOLVER },
+    { "timeout", required_argument, NULL, OPT_TIMEOUT },
+    { "max-queries", required_argument, NULL, OPT_MAX_QUERIES },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -414,6 +440,15 @@ static int bs_report_option(int c, struct bs_report_args *a, char *err,
         snprintf(err, errlen, "--year wants a year like 2026, not '%s'",
                  optarg);
         return -1;
+    case OPT_DNS: a->dns = true; return 0;
+    case OPT_RESOLVER:
+    case OPT_TIMEOUT:
+    case OPT_MAX_QUERIES:
+        a->dns_option = c == OPT_RESOLVER  ? "resolver"
+                        : c == OPT_TIMEOUT ? "timeout"
+                                           : "max-queries";
+        return bs_diag_dns_option(&a->dns_options, a->dns_option, optarg,
+                                  err, errlen);
     default:
         snprintf(err, errlen, "unknown option (see --help)");
         return -1;
@@ -448,6 +483,11 @@ static int bs_report_parse(int argc, char **argv, struct bs_report_args *a)
     }
     a->inputs = argv + optind;
     a->ninputs = argc - optind;
+    if (a->dns_option && !a->dns) {
+        fprintf(stderr, "bouncestat report: --%s goes with --dns\n",
+                a->dns_option);
+        return -1;
+    }
     return 0;
 }
 
@@ -515,6 +555,7 @@ static struct bs_engine *bs_report_previous(const struct bs_report_args *a,
 
 static int bs_report_write(struct bs_engine *e, struct bs_engine *prev,
                            const struct bs_report_args *a,
+                           const struct bs_report_dns *dns,
                            const char *zone, FILE *out)
 {
     struct bs_report_options ro;
@@ -526,6 +567,7 @@ static int bs_report_write(struct bs_engine *e, struct bs_engine *prev,
     ro.previous = prev;
     ro.min_volume = a->min_volume;
     ro.top = a->top;
+    ro.dns = dns;
     char *text, err[256];
     size_t len;
     if (bs_engine_report(e, &ro, &text, &len, err, sizeof err) < 0) {
@@ -543,6 +585,28 @@ static int bs_report_write(struct bs_engine *e, struct bs_engine *prev,
         return BS_EXIT_INPUT;
     }
     return BS_EXIT_OK;
+}
+
+/* --dns: the checks of the sender domains with authentication failures.
+ * 0, 1 (some lookups failed; said on stderr too) or -1 (a bad
+ * --resolver, said). Finish dns with bs_dns_checks_fini in every case. */
+static int bs_report_dns(struct bs_engine *e, const struct bs_report_args *a,
+                         struct bs_dns_checks *dns)
+{
+    char err[512];
+    int rc = bs_dns_checks_gather(dns, e, &a->dns_options, a->top, err,
+                                  sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "bouncestat report: %s\n", err);
+        return -1;
+    }
+    unsigned bad = dns->stats.failed + dns->stats.limited;
+    if (bad)
+        fprintf(stderr, "bouncestat: %u DNS quer%s failed%s: some checks "
+                "are incomplete (the report says which)\n", bad,
+                bad == 1 ? "y" : "ies",
+                dns->stats.limited ? " or were over --max-queries" : "");
+    return rc;
 }
 
 static int bs_report_run(const struct bs_report_args *a,
@@ -567,9 +631,22 @@ static int bs_report_run(const struct bs_report_args *a,
     struct bs_engine *prev = NULL;
     if (a->compare && !(prev = bs_report_previous(a, *eo)))
         status = BS_EXIT_INPUT;
-    int wrc = bs_report_write(e, prev, a, zone, out);
+    struct bs_dns_checks dns;
+    int drc = a->dns ? bs_report_dns(e, a, &dns) : 0;
+    if (drc < 0) {
+        bs_dns_checks_fini(&dns);
+        bs_engine_free(prev);
+        bs_engine_free(e);
+        return BS_EXIT_USAGE;
+    }
+    if (drc > 0)
+        status = BS_EXIT_INPUT;
+    int wrc = bs_report_write(e, prev, a, a->dns ? &dns.report : NULL, zone,
+                              out);
     if (wrc != BS_EXIT_OK)
         status = wrc;
+    if (a->dns)
+        bs_dns_checks_fini(&dns);
     bs_engine_free(prev);
     bs_engine_free(e);
     return status;

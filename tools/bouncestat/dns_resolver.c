@@ -125,12 +125,13 @@ static void bs_resolver_arm_timer(struct bs_resolver *r)
     uv_timer_start(&r->timer, bs_timer_cb, ms ? ms : 1, 0);
 }
 
-/* "2001:db8::1" alone needs brackets for c-ares's "ADDR:PORT" list. */
+/* "2001:db8::1" alone needs brackets and a port for c-ares's
+ * "ADDR:PORT" list (c-ares 1.18 refuses "[2001:db8::1]"). */
 static void bs_server_csv(const char *server, char *out, size_t cap)
 {
     const char *c1 = strchr(server, ':');
     bool bare_v6 = c1 && strchr(c1 + 1, ':') && server[0] != '[';
-    snprintf(out, cap, bare_v6 ? "[%s]" : "%s", server);
+    snprintf(out, cap, bare_v6 ? "[%s]:53" : "%s", server);
 }
 
 struct bs_resolver *bs_resolver_new(uv_loop_t *loop,
