@@ -70,6 +70,7 @@ struct bs_engine *bs_engine_new(const struct bs_engine_options *o,
     e->decode = bs_decode_new();
     bs_lines_init(&e->lines, o->max_line);
     e->providers = bs_provider_table_new();
+    e->provider_cache = bs_xcalloc(1, sizeof *e->provider_cache);
     e->classifier = bs_classifier_new();
     e->correlator = bs_correlator_new(o->max_messages, o->message_ttl);
     e->deliveries = bs_correlator_new(o->max_messages / 8 + 16,
@@ -106,6 +107,7 @@ void bs_engine_free(struct bs_engine *e)
     bs_decode_free(e->decode);
     bs_lines_fini(&e->lines);
     bs_provider_table_free(e->providers);
+    free(e->provider_cache);
     bs_classifier_free(e->classifier);
     bs_correlator_free(e->correlator);
     bs_correlator_free(e->deliveries);
@@ -160,7 +162,8 @@ static void bs_engine_line(void *ctx, const char *line, size_t len,
         return;
     }
     const struct bs_parser_ops *parser =
-        rec.bare ? bs_parser_for_bare() : bs_parser_for_program(rec.program);
+        rec.bare ? bs_parser_for_bare()
+                 : bs_parser_for_program_cached(&e->parsers, rec.program);
     if (!parser) {
         e->stats.foreign++;
         return;

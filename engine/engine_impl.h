@@ -5,6 +5,7 @@
 #ifndef BS_ENGINE_IMPL_H
 #define BS_ENGINE_IMPL_H
 
+#include "../parsers/parser.h"
 #include "../parsers/syslog.h"
 #include "agg.h"
 #include "bouncestat.h"
@@ -40,7 +41,9 @@ struct bs_engine {
     struct bs_decode *decode;
     struct bs_lines lines;
     struct bs_syslog_year year;
+    struct bs_parser_cache parsers; /* program -> parser */
     struct bs_provider_table *providers;
+    struct bs_provider_cache *provider_cache; /* bs_provider_decide_cached */
     struct bs_classifier *classifier;
     struct bs_correlator *correlator;
     struct bs_correlator *deliveries; /* qmail delivery numbers */

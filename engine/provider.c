@@ -358,6 +358,17 @@ static bool bs_contains_nocase(struct bs_slice hay, const char *lower,
 static int bs_provider_by_signature(const struct bs_provider_table *t,
                                     struct bs_slice text)
 {
+    char low[4096];
+    if (t->nsignatures && text.len <= sizeof low) {
+        /* Lower-cased once, then the library's fast search per word. */
+        for (size_t i = 0; i < text.len; i++)
+            low[i] = bs_ascii_lower(text.ptr[i]);
+        for (size_t i = 0; i < t->nsignatures; i++)
+            if (bs_memmem(low, text.len, t->signatures[i].text,
+                          t->signatures[i].len))
+                return (int)t->signatures[i].provider;
+        return -1;
+    }
     for (size_t i = 0; i < t->nsignatures; i++)
         if (bs_contains_nocase(text, t->signatures[i].text,
                                t->signatures[i].len))
@@ -365,14 +376,47 @@ static int bs_provider_by_signature(const struct bs_provider_table *t,
     return -1;
 }
 
-unsigned bs_provider_decide(const struct bs_provider_table *t,
-                            const struct bs_provider_evidence *ev)
+/* Recipient domain, relay host, relay network: -1 when none says. */
+static int bs_provider_by_names(const struct bs_provider_table *t,
+                                const struct bs_provider_evidence *ev)
 {
     int r = bs_provider_match(t, ev->recipient_domain, true);
     if (r < 0)
         r = bs_provider_match(t, ev->relay_host, false);
     if (r < 0)
         r = bs_provider_by_network(t, ev->relay_ip);
+    return r;
+}
+
+unsigned bs_provider_decide(const struct bs_provider_table *t,
+                            const struct bs_provider_evidence *ev)
+{
+    int r = bs_provider_by_names(t, ev);
+    if (r < 0)
+        r = bs_provider_by_signature(t, ev->text);
+    return r < 0 ? BS_PROVIDER_OTHER : (unsigned)r;
+}
+
+unsigned bs_provider_decide_cached(const struct bs_provider_table *t,
+                                   struct bs_provider_cache *c,
+                                   uint32_t domain_id,
+                                   const struct bs_provider_evidence *ev)
+{
+    if (!c)
+        return bs_provider_decide(t, ev);
+    uint64_t h = bs_hash_bytes(ev->relay_host.ptr, ev->relay_host.len) ^
+                 bs_hash_bytes(ev->relay_ip.ptr, ev->relay_ip.len) *
+                     0x9e3779b97f4a7c15ULL;
+    struct bs_provider_cache_slot *s =
+        &c->slot[(h ^ domain_id * 0xbf58476d1ce4e5b9ULL) %
+                 BS_PROVIDER_CACHE_SLOTS];
+    int r;
+    if (s->result && s->relay_hash == h && s->domain_id == domain_id) {
+        r = s->result - 2;
+    } else {
+        r = bs_provider_by_names(t, ev);
+        *s = (struct bs_provider_cache_slot){ h, domain_id, r + 2 };
+    }
     if (r < 0)
         r = bs_provider_by_signature(t, ev->text);
     return r < 0 ? BS_PROVIDER_OTHER : (unsigned)r;

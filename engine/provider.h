@@ -40,6 +40,22 @@ struct bs_provider_evidence {
  * relay IP lies in (longest prefix), then a signature in the response. */
 unsigned bs_provider_decide(const struct bs_provider_table *t,
                             const struct bs_provider_evidence *ev);
+/* The same decision with its first three steps remembered: a delivery
+ * log names the same recipient domain and relay a thousand times. The
+ * caller owns the cache (zero-initialised is empty) and gives the
+ * recipient domain's intern id, which stands for its bytes. */
+#define BS_PROVIDER_CACHE_SLOTS 4096
+struct bs_provider_cache {
+    struct bs_provider_cache_slot {
+        uint64_t relay_hash; /* of relay host and IP */
+        uint32_t domain_id;
+        int32_t result;      /* + 2: 0 empty, 1 no match, 2.. provider */
+    } slot[BS_PROVIDER_CACHE_SLOTS];
+};
+unsigned bs_provider_decide_cached(const struct bs_provider_table *t,
+                                   struct bs_provider_cache *c,
+                                   uint32_t domain_id,
+                                   const struct bs_provider_evidence *ev);
 /* The index of a provider id ("google"), or -1. */
 int bs_provider_find(const struct bs_provider_table *t, struct bs_slice id);
 const char *bs_provider_name(const struct bs_provider_table *t, unsigned i);

@@ -257,7 +257,10 @@ static void bs_track_count(struct bs_engine *e, const struct bs_attempt *a)
         ev->relay_ip, a->text
     };
     struct bs_agg_key k = bs_track_cell_key(
-        e, ev->time, bs_provider_decide(e->providers, &pe), a->sender,
+        e, ev->time,
+        bs_provider_decide_cached(e->providers, e->provider_cache,
+                                  a->rcpt_domain, &pe),
+        a->sender,
         a->rcpt_domain);
     k.dsn = bs_dsn_pack(ev->dsn);
     if (ev->status == BS_ST_SENT) {

@@ -38,6 +38,21 @@ extern const struct bs_parser_ops bs_qmail_parser;
 
 /* The parser that claims the program, or NULL for foreign lines. */
 const struct bs_parser_ops *bs_parser_for_program(struct bs_slice program);
+
+/* The parsers of the programs seen last: most lines of a log come from a
+ * dozen programs, so the choice is made once per program, not per line.
+ * The caller owns it (one per engine); zero-initialised is empty. */
+#define BS_PARSER_CACHE_SLOTS 16
+#define BS_PARSER_CACHE_NAME 40
+struct bs_parser_cache {
+    char name[BS_PARSER_CACHE_SLOTS][BS_PARSER_CACHE_NAME];
+    unsigned char len[BS_PARSER_CACHE_SLOTS]; /* 0: empty slot */
+    const struct bs_parser_ops *ops[BS_PARSER_CACHE_SLOTS];
+    unsigned next;
+};
+/* bs_parser_for_program, remembered in c (names up to 40 bytes). */
+const struct bs_parser_ops *bs_parser_for_program_cached(
+    struct bs_parser_cache *c, struct bs_slice program);
 /* The parser for bare (multilog) records, or NULL. */
 const struct bs_parser_ops *bs_parser_for_bare(void);
 

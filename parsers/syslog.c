@@ -99,12 +99,33 @@ static bool bs_clock(struct bs_cursor *c, int *secs)
     return true;
 }
 
+/* "Jan".."Dec" (exact case, as syslog writes them) to 1..12, else 0.
+ * By the first letter: this runs once per line. */
 static int bs_month_from_name(const char *p)
 {
-    static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    for (int i = 0; i < 12; i++)
-        if (memcmp(names + 3 * i, p, 3) == 0)
-            return i + 1;
+#define BS_MON(a, b, n) if (p[1] == (a) && p[2] == (b)) return (n)
+    switch (p[0]) {
+    case 'J':
+        BS_MON('a', 'n', 1);
+        BS_MON('u', 'n', 6);
+        BS_MON('u', 'l', 7);
+        break;
+    case 'F': BS_MON('e', 'b', 2); break;
+    case 'M':
+        BS_MON('a', 'r', 3);
+        BS_MON('a', 'y', 5);
+        break;
+    case 'A':
+        BS_MON('p', 'r', 4);
+        BS_MON('u', 'g', 8);
+        break;
+    case 'S': BS_MON('e', 'p', 9); break;
+    case 'O': BS_MON('c', 't', 10); break;
+    case 'N': BS_MON('o', 'v', 11); break;
+    case 'D': BS_MON('e', 'c', 12); break;
+    default: break;
+    }
+#undef BS_MON
     return 0;
 }
 
