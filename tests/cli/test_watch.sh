@@ -176,8 +176,11 @@ expect_status 0 "failing command" "$BOUNCESTAT" watch --year 2026 \
 expect_file_eq "$BS_TMP/out" "$t/alerts.json" "failing command: same alerts"
 expect_grep "alert command exited with status 3" "$BS_TMP/err" "failure logged"
 start=$(date +%s)
+# A sleep of its own (this script's pid in it), so that another run of
+# this test at the same time cannot be taken for a sleeper left behind.
+nap="3607.$$"
 expect_status 0 "hanging command" "$BOUNCESTAT" watch --year 2026 \
-    --rules "$t/rules.txt" --alert-exec 'sleep 3607' --exec-timeout 1s \
+    --rules "$t/rules.txt" --alert-exec "sleep $nap" --exec-timeout 1s \
     "$t/spike.log"
 took=$(($(date +%s) - start))
 expect_file_eq "$BS_TMP/out" "$t/alerts.json" "hanging command: same alerts"
@@ -185,7 +188,7 @@ expect_grep "alert command timed out after 1000 ms; killed" "$BS_TMP/err" \
     "timeout logged"
 expect_eq "$([ "$took" -lt 15 ] && echo fast)" fast "hanging commands are cut short (${took}s)"
 sleepers=$(for p in /proc/[0-9]*; do tr '\0' ' ' <"$p/cmdline"; echo; done \
-    2>/dev/null | grep -c -e '^sleep 3607 $' -e '^/bin/sh -c sleep 3607 $')
+    2>/dev/null | grep -c -F -x -e "sleep $nap " -e "/bin/sh -c sleep $nap ")
 expect_eq "$sleepers" 0 "no sleeper left behind"
 
 # ---- --alert-webhook: POST each alert; a 500 is retried ----
