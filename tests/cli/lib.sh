@@ -45,6 +45,15 @@ expect_grep() {
     fi
 }
 
+# expect_eq GOT WANT DESCRIPTION
+expect_eq() {
+    bs_checks=$((bs_checks + 1))
+    if [ "$1" != "$2" ]; then
+        echo "FAIL: $3: got '$1', want '$2'" >&2
+        bs_failures=$((bs_failures + 1))
+    fi
+}
+
 # finish: the closing line CTest's output readers understand.
 finish() {
     echo "$((bs_checks - bs_failures)) passed, $bs_failures failed"

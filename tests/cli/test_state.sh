@@ -223,6 +223,46 @@ if mount -t tmpfs -o size=256k tmpfs "$t/full" 2>/dev/null; then
     expect_status 0 "disk space again: the checkpoint is written" \
         "$BOUNCESTAT" -q --state "$t/full/state.json" -f csv "$t/src.log"
     expect_file_eq "$t/out" "$t/both.csv" "and it went on from the old one"
+
+    # While following: the disk fills up and frees again; the periodic
+    # checkpoint says so once, goes on counting, says when it is written
+    # again, and the state after SIGTERM is whole.
+    rm -f "$t/full/state.json" "$t/live.log"
+    head -n 2000 "$t/src.log" >"$t/live.log"
+    "$BOUNCESTAT" -F -q --state "$t/full/state.json" \
+        --checkpoint-interval 0.2 --interval 3600 -f csv \
+        -o "$t/follow.csv" "$t/live.log" 2>"$t/follow.err" &
+    pid=$!
+    sleep 1
+    dd if=/dev/zero of="$t/full/filler" bs=4k 2>/dev/null
+    tail -n +2001 "$t/src.log" | head -n 2000 >>"$t/live.log"
+    wait_for() { # FILE TEXT: up to 10 s
+        for _ in $(seq 1 100); do
+            grep -q -e "$2" "$1" && return 0
+            sleep 0.1
+        done
+        return 1
+    }
+    wait_for "$t/follow.err" "checkpoint not written"
+    expect_grep "checkpoint not written (.*No space left on device)" \
+        "$t/follow.err" "disk full while following: said"
+    rm -f "$t/full/filler"
+    wait_for "$t/follow.err" "checkpoint written again"
+    expect_grep "checkpoint written again" "$t/follow.err" \
+        "space again: said"
+    expect_eq "$(grep -c "checkpoint not written" "$t/follow.err")" 1 \
+        "said once, not at every interval"
+    kill -TERM "$pid"
+    wait "$pid"
+    expect_eq "$?" 0 "SIGTERM: status 0"
+    pid=
+    head -n 4000 "$t/src.log" >"$t/first4000"
+    "$BOUNCESTAT" -q -f csv "$t/first4000" >"$t/first4000.csv"
+    expect_file_eq "$t/follow.csv" "$t/first4000.csv" \
+        "every line counted through the full disk"
+    expect_status 0 "the state after SIGTERM resumes" \
+        "$BOUNCESTAT" -q --state "$t/full/state.json" -f csv "$t/live.log"
+    expect_file_eq "$t/out" "$t/first4000.csv" "and counts no line twice"
     umount "$t/full"
 else
     echo "skipped the disk-full checks: cannot mount a tmpfs"

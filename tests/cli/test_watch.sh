@@ -19,15 +19,6 @@ if ! "$BOUNCESTAT" watch --help 2>/dev/null | grep -q 'bouncestat watch'; then
     exit 77
 fi
 
-# expect_eq GOT WANT DESCRIPTION
-expect_eq() {
-    bs_checks=$((bs_checks + 1))
-    if [ "$1" != "$2" ]; then
-        echo "FAIL: $3: got '$1', want '$2'" >&2
-        bs_failures=$((bs_failures + 1))
-    fi
-}
-
 # ---- the log: 5-minute generator runs from 06:00 to 07:40, three of
 # them (06:50, 06:55, 07:00) with 60% failures; merged by time ----
 i=0
