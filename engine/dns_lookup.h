@@ -17,6 +17,7 @@
 #ifndef BS_DNS_LOOKUP_H
 #define BS_DNS_LOOKUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum bs_dns_type {
@@ -55,5 +56,8 @@ static inline int bs_dns_is_void(const struct bs_dns_answer *a)
     return a->status == BS_DNS_NXDOMAIN ||
            (a->status == BS_DNS_OK && a->n == 0);
 }
+
+/* Equal DNS names, case-blind, trailing dots ignored (spf.c). */
+bool bs_dns_name_eq(const char *a, const char *b);
 
 #endif

@@ -140,8 +140,7 @@ static bool bs_dns_name_ok(const char *s)
     return label <= 63;
 }
 
-/* Equal names, case-blind, trailing dots ignored. */
-static bool bs_name_eq(const char *a, const char *b)
+bool bs_dns_name_eq(const char *a, const char *b)
 {
     size_t n = strlen(a), m = strlen(b);
     while (n && a[n - 1] == '.')
@@ -526,7 +525,7 @@ static int bs_spf_recurse(struct bs_spf_run *r, const char *domain,
                           const char *target, const char *how)
 {
     for (unsigned i = 0; i < r->depth; i++)
-        if (bs_name_eq(target, r->stack[i])) {
+        if (bs_dns_name_eq(target, r->stack[i])) {
             bs_spf_problem(r, domain, "%s%s in the SPF record of %s makes "
                            "a loop", how, target, domain);
             return BS_SPF_PERMERROR;

@@ -37,21 +37,6 @@ static int bs_zone_type(const char *s, size_t n)
     abort();
 }
 
-static bool bs_zone_name_eq(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b);
-    if (n && a[n - 1] == '.')
-        n--;
-    if (m && b[m - 1] == '.')
-        m--;
-    if (n != m)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (bs_ascii_lower(a[i]) != bs_ascii_lower(b[i]))
-            return false;
-    return true;
-}
-
 struct bs_test_zone *bs_test_zone_new(const char *text)
 {
     struct bs_test_zone *z = bs_xcalloc(1, sizeof *z);
@@ -146,7 +131,7 @@ const struct bs_dns_answer *bs_test_zone_lookup(void *ctx,
     }
     bool exists = false;
     for (size_t k = 0; k < z->n; k++) {
-        if (!bs_zone_name_eq(z->sets[k].name, name))
+        if (!bs_dns_name_eq(z->sets[k].name, name))
             continue;
         if (z->sets[k].type == 0 || z->sets[k].type == (int)type)
             return &z->sets[k].answer;
