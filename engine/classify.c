@@ -110,6 +110,12 @@ uint64_t bs_classifier_budget_overflows(const struct bs_classifier *c)
     return c->budget_overflows;
 }
 
+void bs_classifier_use_prefilter(struct bs_classifier *c, bool on)
+{
+    c->no_prefilter = !on;
+    memset(c->memo, 0, sizeof c->memo);
+}
+
 uint64_t bs_classifier_regex_runs(const struct bs_classifier *c)
 {
     return c->regex_runs;

@@ -113,5 +113,8 @@ const char *bs_classifier_rule_id(const struct bs_classifier *c, int rule);
 const char *bs_classifier_rule_hint(const struct bs_classifier *c, int rule);
 uint64_t bs_classifier_budget_overflows(const struct bs_classifier *c);
 uint64_t bs_classifier_regex_runs(const struct bs_classifier *c);
+/* Tests: with on false every rule's regex runs (no literal prefilter,
+ * prefilter.h); the memo is cleared either way. */
+void bs_classifier_use_prefilter(struct bs_classifier *c, bool on);
 
 #endif

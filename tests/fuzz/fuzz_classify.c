@@ -8,7 +8,9 @@
  * The providers and rules are loaded once per process, as the engine
  * does (compiling the rules is costly). The failure is classified twice
  * (the second answer comes from the memo cache and must be the same) and
- * the winning rule's hints rendered with its named groups. Invariants:
+ * the winning rule's hints rendered with its named groups; and once more
+ * with every regex run (no literal prefilter): the same rule, or the
+ * prefilter skipped a rule that matches. Invariants:
  * the category is known, the rule is -1 or a rule's index, the detail is
  * a string, a rule-less answer is onhold or undefined.
  */
@@ -76,6 +78,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bs_classify(fuzz_classifier, provider, dsn, text, &b);
     if (a.rule != b.rule || a.category != b.category || a.hard != b.hard ||
         strcmp(a.detail, b.detail) != 0)
+        abort();
+    struct bs_classification all;
+    bs_classifier_use_prefilter(fuzz_classifier, false);
+    bs_classify(fuzz_classifier, provider, dsn, text, &all);
+    bs_classifier_use_prefilter(fuzz_classifier, true);
+    if (all.rule != a.rule)
         abort();
     if (a.rule >= 0) {
         struct bs_hint_fields f = { "sender.example", NULL, "other" };

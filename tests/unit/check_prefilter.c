@@ -217,11 +217,9 @@ START_TEST(test_same_classification)
         struct bs_slice dsn = bs_slice_make(x->dsn, strlen(x->dsn));
         struct bs_slice text = bs_slice_make(x->text, strlen(x->text));
         struct bs_classification with, without;
-        f.c->no_prefilter = false;
-        memset(f.c->memo, 0, sizeof f.c->memo);
+        bs_classifier_use_prefilter(f.c, true);
         bs_classify(f.c, provider, dsn, text, &with);
-        f.c->no_prefilter = true;
-        memset(f.c->memo, 0, sizeof f.c->memo);
+        bs_classifier_use_prefilter(f.c, false);
         bs_classify(f.c, provider, dsn, text, &without);
         ck_assert_msg(with.rule == without.rule, "%s: rule %d with the "
                       "prefilter, %d without", x->text, with.rule,
