@@ -25,6 +25,15 @@
 #define BS_PF_MAX_ALTS 256
 #define BS_PF_LIT_MAX 63
 #define BS_PF_NONE UINT32_MAX
+/* Transitions are 15-bit state numbers, so the table stays small enough
+ * for the cache, with the top bit set when the state reached ends a
+ * literal (the scan looks at report[] only then). */
+#define BS_PF_NEXT_NONE UINT16_MAX
+#define BS_PF_REPORTS 0x8000u
+#define BS_PF_STATES_MAX 0x7ffeu
+/* Only the first bytes of a literal go into the automaton: any part of a
+ * literal a match needs is needed too, and short keys keep it small. */
+#define BS_PF_KEY_MAX 8
 
 typedef char bs_pf_lit[64];
 
@@ -346,7 +355,7 @@ struct bs_prefilter {
     uint8_t cls[256];
     unsigned ncls;
     uint32_t nstates;
-    uint32_t *next;       /* nstates * ncls */
+    uint16_t *next;       /* nstates * ncls */
     uint32_t *report;     /* nearest state ending a literal, or NONE */
     uint32_t *dict;       /* the next such state on the suffix chain */
     uint32_t *out_first;  /* per state: first output, or NONE */
@@ -372,7 +381,7 @@ static uint32_t bs_pf_new_state(struct bs_pf_build *b)
     }
     uint32_t s = pf->nstates++;
     for (unsigned k = 0; k < pf->ncls; k++)
-        pf->next[(size_t)s * pf->ncls + k] = BS_PF_NONE;
+        pf->next[(size_t)s * pf->ncls + k] = BS_PF_NEXT_NONE;
     pf->out_first[s] = BS_PF_NONE;
     return s;
 }
@@ -382,13 +391,14 @@ static void bs_pf_add_literal(struct bs_pf_build *b, const char *lit,
 {
     struct bs_prefilter *pf = b->pf;
     uint32_t s = 0;
-    for (const unsigned char *p = (const unsigned char *)lit; *p; p++) {
-        size_t at = (size_t)s * pf->ncls + pf->cls[*p];
-        if (pf->next[at] == BS_PF_NONE) {
+    const unsigned char *p = (const unsigned char *)lit;
+    for (size_t i = 0; p[i] && i < BS_PF_KEY_MAX; i++) {
+        size_t at = (size_t)s * pf->ncls + pf->cls[p[i]];
+        if (pf->next[at] == BS_PF_NEXT_NONE) {
             uint32_t t = bs_pf_new_state(b);
-            pf->next[(size_t)s * pf->ncls + pf->cls[*p]] = t;
+            pf->next[(size_t)s * pf->ncls + pf->cls[p[i]]] = (uint16_t)t;
         }
-        s = pf->next[(size_t)s * pf->ncls + pf->cls[*p]];
+        s = pf->next[(size_t)s * pf->ncls + pf->cls[p[i]]];
     }
     if (pf->nout == pf->capout) {
         pf->capout = pf->capout ? pf->capout * 2 : 256;
@@ -417,7 +427,7 @@ static void bs_pf_link(struct bs_pf_build *b)
     pf->report[0] = BS_PF_NONE;
     for (unsigned k = 0; k < ncls; k++) {
         uint32_t t = pf->next[k];
-        if (t == BS_PF_NONE) {
+        if (t == BS_PF_NEXT_NONE) {
             pf->next[k] = 0;
         } else {
             b->fail[t] = 0;
@@ -432,7 +442,7 @@ static void bs_pf_link(struct bs_pf_build *b)
         for (unsigned k = 0; k < ncls; k++) {
             size_t at = (size_t)s * ncls + k;
             uint32_t t = pf->next[at];
-            if (t == BS_PF_NONE) {
+            if (t == BS_PF_NEXT_NONE) {
                 pf->next[at] = pf->next[(size_t)f * ncls + k];
             } else {
                 b->fail[t] = pf->next[(size_t)f * ncls + k];
@@ -440,6 +450,9 @@ static void bs_pf_link(struct bs_pf_build *b)
             }
         }
     }
+    for (size_t i = 0; i < (size_t)n * ncls; i++)
+        if (pf->report[pf->next[i]] != BS_PF_NONE)
+            pf->next[i] |= BS_PF_REPORTS;
     free(queue);
     free(b->fail);
 }
@@ -458,9 +471,8 @@ struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n)
                                                        BS_PF_MAX_ALTS)
                                : -1;
         for (int k = 0; k < count[i]; k++)
-            for (const unsigned char *p = (const unsigned char *)lits[k];
-                 *p; p++)
-                used[*p] = true;
+            for (size_t j = 0; lits[k][j] && j < BS_PF_KEY_MAX; j++)
+                used[(unsigned char)lits[k][j]] = true;
     }
     pf->ncls = 1;
     for (int c = 0; c < 256; c++)
@@ -474,6 +486,9 @@ struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n)
         if (count[i] <= 0)
             continue;
         bs_prefilter_literals(patterns[i], lits, BS_PF_MAX_ALTS);
+        if (pf->nstates + (uint32_t)count[i] * BS_PF_KEY_MAX >
+            BS_PF_STATES_MAX)
+            continue; /* the automaton is full: this rule's regex runs */
         for (int k = 0; k < count[i]; k++)
             bs_pf_add_literal(&b, lits[k], i);
         pf->filtered[i / 64] |= 1ull << (i % 64);
@@ -510,7 +525,10 @@ void bs_prefilter_scan(const struct bs_prefilter *pf, const char *lower,
     const unsigned char *p = (const unsigned char *)lower;
     uint32_t s = 0, ncls = pf->ncls;
     for (size_t i = 0; i < len; i++) {
-        s = pf->next[(size_t)s * ncls + pf->cls[p[i]]];
+        uint32_t t = pf->next[(size_t)s * ncls + pf->cls[p[i]]];
+        s = t & ~BS_PF_REPORTS;
+        if (!(t & BS_PF_REPORTS))
+            continue;
         for (uint32_t r = pf->report[s]; r != BS_PF_NONE; r = pf->dict[r])
             for (uint32_t o = pf->out_first[r]; o != BS_PF_NONE;
                  o = pf->out_next[o])
