@@ -272,13 +272,8 @@ static int bs_classify_best_rule(struct bs_classifier *c, unsigned provider,
                                  struct bs_slice text)
 {
     int code = bs_reply_code(text);
-    if (c->prefilter) {
-        for (size_t i = 0; i < text.len; i++) {
-            unsigned char ch = (unsigned char)text.ptr[i];
-            c->lower[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-        }
-        bs_prefilter_scan(c->prefilter, c->lower, text.len, c->cand);
-    }
+    if (c->prefilter)
+        bs_prefilter_scan(c->prefilter, text.ptr, text.len, c->cand);
     for (int k = 0; k < c->nrules; k++) {
         int i = c->order[k];
         if (bs_rule_holds(c, &c->rules[i], provider, code, dsn, have_dsn,

@@ -63,10 +63,9 @@ struct bs_classifier {
      * these bytes are always initialised, so valgrind stays quiet. */
     char subject[BS_CLASSIFY_TEXT_MAX + 64];
     /* The rules whose regex may match the text being classified
-     * (prefilter.h), from its lower-cased copy; rebuilt with the order. */
+     * (prefilter.h); rebuilt with the order. */
     struct bs_prefilter *prefilter;
     uint64_t *cand;
-    char lower[BS_CLASSIFY_TEXT_MAX];
     bool no_prefilter; /* tests: run every regex */
     uint64_t budget_overflows;
     uint64_t regex_runs;

@@ -478,7 +478,7 @@ struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n)
     for (int c = 0; c < 256; c++)
         if (used[c])
             pf->cls[c] = (uint8_t)pf->ncls++;
-    for (int c = 'A'; c <= 'Z'; c++)
+    for (int c = 'A'; c <= 'Z'; c++) /* the scan folds ASCII case */
         pf->cls[c] = pf->cls[c + 32];
     struct bs_pf_build b = { pf, 0, NULL };
     bs_pf_new_state(&b);
@@ -518,11 +518,11 @@ size_t bs_prefilter_words(const struct bs_prefilter *pf)
     return ((size_t)pf->nrules + 63) / 64 + 1;
 }
 
-void bs_prefilter_scan(const struct bs_prefilter *pf, const char *lower,
+void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
                        size_t len, uint64_t *cand)
 {
     memset(cand, 0, bs_prefilter_words(pf) * sizeof *cand);
-    const unsigned char *p = (const unsigned char *)lower;
+    const unsigned char *p = (const unsigned char *)text;
     uint32_t s = 0, ncls = pf->ncls;
     for (size_t i = 0; i < len; i++) {
         uint32_t t = pf->next[(size_t)s * ncls + pf->cls[p[i]]];

@@ -8,8 +8,9 @@
  * alternatives, and each alternative contains a literal that any text it
  * matches must contain ("mailbox" in "mailbox (?:is )?full"). The
  * prefilter extracts those literals from the pattern source, builds one
- * Aho-Corasick automaton over all of them, and for a text (lower-cased:
- * patterns are caseless) marks the rules one of whose literals occurs.
+ * Aho-Corasick automaton over all of them, and for a text marks the rules
+ * one of whose literals occurs (ASCII case does not matter: patterns are
+ * caseless, and the automaton reads 'A' as 'a').
  * A rule that is not marked cannot match; its regex is not run.
  *
  * Soundness: extraction is conservative. A pattern feature it does not
@@ -38,8 +39,8 @@ void bs_prefilter_free(struct bs_prefilter *pf);
 /* The words of a candidate set: (n + 63) / 64. */
 size_t bs_prefilter_words(const struct bs_prefilter *pf);
 /* Marks in cand (bs_prefilter_words() words, cleared here) the rules
- * that may match lower, a lower-cased text. */
-void bs_prefilter_scan(const struct bs_prefilter *pf, const char *lower,
+ * that may match text, in any ASCII case. */
+void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
                        size_t len, uint64_t *cand);
 /* May rule i's regex match the text cand was computed for? */
 bool bs_prefilter_may_match(const struct bs_prefilter *pf,
