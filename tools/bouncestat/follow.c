@@ -532,15 +532,6 @@ static void bs_follow_adopt_old(struct bs_follow *f, const char *file,
                    f->env->partial_timeout_ms, 0);
 }
 
-static void bs_follow_plan_notice(struct bs_follow *f,
-                                  const struct bs_resume_plan *p)
-{
-    if (p->lost)
-        bs_follow_error(f, "since the last checkpoint", p->note);
-    else if (p->note)
-        bs_follow_notice(f, p->note, NULL);
-}
-
 /* The files rotated after the marked one while bouncestat was down, read
  * whole, oldest first. */
 static void bs_follow_adopt_between(struct bs_follow *f,
@@ -578,7 +569,7 @@ void bs_follow_resume(struct bs_follow *f, const struct bs_input_mark *marks,
         f->opened = true;
         bs_follow_watch(f, &f->gen[f->cur]);
     } else {
-        bs_follow_plan_notice(f, &p);
+        bs_resume_say(f->path, &p, f->env->quiet);
         if (p.old_path)
             bs_follow_adopt_old(f, p.old_path, cur);
         bs_follow_adopt_between(f, &p);

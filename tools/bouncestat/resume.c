@@ -90,6 +90,24 @@ static char *bs_resume_join(const char *dir, const char *name)
     return p;
 }
 
+/* path's folder (heap: "." for a bare name, "/" for "/name") and, in
+ * *base, its last component. */
+static char *bs_resume_folder(const char *path, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    const char *from = slash ? path : ".";
+    size_t n = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+    char *dir = malloc(n + 1);
+    if (!dir) {
+        fputs("bouncestat: out of memory\n", stderr);
+        abort();
+    }
+    memcpy(dir, from, n);
+    dir[n] = '\0';
+    return dir;
+}
+
 /* Is the file at full (not the one under the name) the marked file, by
  * identity, or a copy of it (same first bytes, long enough)? */
 static bool bs_resume_candidate(const char *full, const struct bs_input_mark *m,
@@ -115,13 +133,8 @@ static bool bs_resume_candidate(const char *full, const struct bs_input_mark *m,
 static char *bs_resume_search(const char *path, const struct bs_input_mark *m,
                               bool *copy)
 {
-    const char *slash = strrchr(path, '/');
-    char *dir = strdup(slash ? path : ".");
-    if (!dir)
-        return NULL;
-    if (slash)
-        dir[slash == path ? 1 : (size_t)(slash - path)] = '\0';
-    const char *base = slash ? slash + 1 : path;
+    const char *base;
+    char *dir = bs_resume_folder(path, &base);
     char *found = NULL;
     for (int pass = 0; pass < 2 && !found; pass++) {
         bool by_identity = pass == 0;
@@ -200,13 +213,8 @@ static void bs_resume_between(const char *path, const char *old_path,
     if (stat(old_path, &old) < 0)
         return;
     bool have_now = stat(path, &now) == 0;
-    const char *slash = strrchr(path, '/');
-    char *dir = strdup(slash ? path : ".");
-    if (!dir)
-        return;
-    if (slash)
-        dir[slash == path ? 1 : (size_t)(slash - path)] = '\0';
-    const char *base = slash ? slash + 1 : path;
+    const char *base;
+    char *dir = bs_resume_folder(path, &base);
     DIR *d = opendir(dir);
     struct bs_rotated *list = NULL;
     size_t n = 0;
@@ -239,6 +247,16 @@ static void bs_resume_between(const char *path, const char *old_path,
         p->between[i] = list[i].path;
     p->nbetween = p->between ? n : 0;
     free(list);
+}
+
+void bs_resume_say(const char *path, const struct bs_resume_plan *p,
+                   bool quiet)
+{
+    if (p->lost)
+        fprintf(stderr, "bouncestat: %s: since the last checkpoint: %s\n",
+                path, p->note);
+    else if (p->note && !quiet)
+        fprintf(stderr, "bouncestat: %s: %s\n", path, p->note);
 }
 
 void bs_resume_plan_free(struct bs_resume_plan *p)

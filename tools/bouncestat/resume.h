@@ -41,6 +41,10 @@ struct bs_resume_plan {
 void bs_resume_plan(const char *path, const struct bs_input_mark *m,
                     bool with_between, struct bs_resume_plan *p);
 void bs_resume_plan_free(struct bs_resume_plan *p);
+/* Says on stderr what the plan found for path: a loss always
+ * ("since the last checkpoint: ..."), anything else unless quiet. */
+void bs_resume_say(const char *path, const struct bs_resume_plan *p,
+                   bool quiet);
 
 /* Does the open file fd (with that device and inode) match m: the same
  * identity, at least m->offset bytes long, and starting with m->head? */

@@ -479,16 +479,6 @@ static void bs_stream_open_source(struct bs_stream *s, const char *file,
     }
 }
 
-static void bs_stream_plan_notice(struct bs_stream *s, const char *path,
-                                  const struct bs_resume_plan *p)
-{
-    if (p->lost)
-        fprintf(stderr, "bouncestat: %s: since the last checkpoint: %s\n",
-                path, p->note);
-    else if (p->note && !s->o->quiet)
-        fprintf(stderr, "bouncestat: %s: %s\n", path, p->note);
-}
-
 /* A named file: from its mark in the loaded checkpoint, if any. */
 static void bs_stream_start_file(struct bs_stream *s, const char *path)
 {
@@ -504,7 +494,7 @@ static void bs_stream_start_file(struct bs_stream *s, const char *path)
     struct bs_resume_plan *p = &s->plan;
     bs_resume_plan_free(p);
     bs_resume_plan(path, m, true, p);
-    bs_stream_plan_notice(s, path, p);
+    bs_resume_say(path, p, s->o->quiet);
     s->next_between = 0;
     if (p->same) {
         bs_stream_open_source(s, path, path, m);
