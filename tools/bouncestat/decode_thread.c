@@ -163,6 +163,13 @@ static void bs_dt_release(struct bs_decode_pipe *p)
     uv_mutex_unlock(&p->mu);
 }
 
+bool bs_fd_starts_zstd(int fd)
+{
+    unsigned char magic[4];
+    return pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic &&
+           bs_input_is_zstd(magic, sizeof magic);
+}
+
 bool bs_decode_thread_wanted(void)
 {
     return uv_available_parallelism() >= 2;

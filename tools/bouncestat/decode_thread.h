@@ -22,6 +22,9 @@
 
 /* Is it worth a thread: are there two cores? */
 bool bs_decode_thread_wanted(void);
+/* Does the open file fd start with zstd magic (read at offset 0, the
+ * file position unchanged)? */
+bool bs_fd_starts_zstd(int fd);
 
 /* Reads fd (a regular file; its owner closes it) to its end as the input
  * name, from begin to end of the engine input. Returns 0, or -1 with the

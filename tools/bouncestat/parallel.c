@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <uv.h>
 
 #define BS_PIECE_CHUNK (1u << 20)
@@ -161,10 +160,8 @@ static struct bs_engine *bs_piece_engine(const struct bs_parallel_opts *po,
 /* A whole zstd file, decoded on a thread of its own. */
 static bool bs_piece_decode_apart(const struct bs_piece *pc, FILE *f)
 {
-    unsigned char magic[4];
     return pc->start == 0 && pc->end == UINT64_MAX &&
-           pread(fileno(f), magic, sizeof magic, 0) == (ssize_t)sizeof magic &&
-           bs_input_is_zstd(magic, sizeof magic);
+           bs_fd_starts_zstd(fileno(f));
 }
 
 /* Reads the piece's byte range into its engine. */

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <uv.h>
 
 static int bs_open_input(const char *path, uv_file *fd, int64_t *mtime,
@@ -54,11 +53,7 @@ static int bs_open_input(const char *path, uv_file *fd, int64_t *mtime,
  * decoding it on another thread? */
 static bool bs_decode_apart(uv_file fd)
 {
-    unsigned char magic[4];
-    if (fd == 0 || !bs_decode_thread_wanted())
-        return false;
-    ssize_t n = pread(fd, magic, sizeof magic, 0);
-    return n == (ssize_t)sizeof magic && bs_input_is_zstd(magic, 4);
+    return fd != 0 && bs_decode_thread_wanted() && bs_fd_starts_zstd(fd);
 }
 
 static void bs_close_input(uv_file fd)
