@@ -463,13 +463,19 @@ struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n)
     pf->nrules = n;
     pf->filtered = bs_xcalloc(bs_prefilter_words(pf), sizeof(uint64_t));
     bs_pf_lit *lits = bs_xmalloc(BS_PF_MAX_ALTS * sizeof *lits);
+    bs_pf_lit **kept = bs_xcalloc((size_t)(n ? n : 1), sizeof *kept);
     int *count = bs_xmalloc((size_t)(n ? n : 1) * sizeof *count);
-    /* First the alphabet, then the trie. */
+    /* Each pattern's literals once, kept for the trie; first the
+     * alphabet they use. */
     bool used[256] = { false };
     for (int i = 0; i < n; i++) {
         count[i] = patterns[i] ? bs_prefilter_literals(patterns[i], lits,
                                                        BS_PF_MAX_ALTS)
                                : -1;
+        if (count[i] <= 0)
+            continue;
+        kept[i] = bs_xmalloc((size_t)count[i] * sizeof *lits);
+        memcpy(kept[i], lits, (size_t)count[i] * sizeof *lits);
         for (int k = 0; k < count[i]; k++)
             for (size_t j = 0; lits[k][j] && j < BS_PF_KEY_MAX; j++)
                 used[(unsigned char)lits[k][j]] = true;
@@ -483,17 +489,17 @@ struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n)
     struct bs_pf_build b = { pf, 0, NULL };
     bs_pf_new_state(&b);
     for (int i = 0; i < n; i++) {
-        if (count[i] <= 0)
-            continue;
-        bs_prefilter_literals(patterns[i], lits, BS_PF_MAX_ALTS);
-        if (pf->nstates + (uint32_t)count[i] * BS_PF_KEY_MAX >
-            BS_PF_STATES_MAX)
-            continue; /* the automaton is full: this rule's regex runs */
+        if (count[i] <= 0 || pf->nstates + (uint32_t)count[i] *
+                                 BS_PF_KEY_MAX > BS_PF_STATES_MAX)
+            continue; /* none, or the automaton is full: its regex runs */
         for (int k = 0; k < count[i]; k++)
-            bs_pf_add_literal(&b, lits[k], i);
+            bs_pf_add_literal(&b, kept[i][k], i);
         pf->filtered[i / 64] |= 1ull << (i % 64);
     }
     bs_pf_link(&b);
+    for (int i = 0; i < n; i++)
+        free(kept[i]);
+    free(kept);
     free(count);
     free(lits);
     return pf;
