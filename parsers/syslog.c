@@ -43,6 +43,26 @@ void bs_syslog_year_init(struct bs_syslog_year *y, int explicit_year,
     y->last_month = 0;
     y->cache_month = 0;
     y->cache_ref_time = INT64_MIN;
+    y->stamp_len = 0;
+}
+
+/* The stamp at the start of the line is the last line's? (Its time was
+ * found under the reference and year state the caller checks.) */
+static bool bs_stamp_repeats(const struct bs_syslog_year *y,
+                             const char *line, size_t len, size_t n)
+{
+    return y->stamp_len == n && len > n && memcmp(line, y->stamp, n) == 0;
+}
+
+static void bs_stamp_keep(struct bs_syslog_year *y, const char *line,
+                          size_t n, int64_t t)
+{
+    memcpy(y->stamp, line, n);
+    y->stamp_len = (unsigned char)n;
+    y->stamp_time = t;
+    y->stamp_ref_time = y->ref_time;
+    y->stamp_year = y->cur_year;
+    y->stamp_month = y->last_month;
 }
 
 static int64_t bs_cached_days(struct bs_syslog_year *y, int year, int month,
@@ -162,7 +182,10 @@ static int bs_year_for(struct bs_syslog_year *y, int month, int day,
     return (int)year;
 }
 
-/* "Nov 27 18:13:18" or "Nov  7 ..." or "Nov 7 ..." */
+/* "Nov 27 18:13:18" or "Nov  7 ..." or "Nov 7 ..."; BS_BSD_STAMP: the
+ * first two with the space after them, as remembered for the next line. */
+enum { BS_BSD_STAMP = 16 };
+
 static bool bs_bsd_time(struct bs_syslog_year *y, struct bs_cursor *c,
                         int64_t *out)
 {
@@ -225,8 +248,8 @@ static bool bs_iso_time(struct bs_cursor *c, int64_t *out)
 static struct bs_slice bs_word(struct bs_cursor *c)
 {
     const char *s = c->p;
-    while (c->p < c->end && *c->p != ' ')
-        c->p++;
+    const char *sp = memchr(s, ' ', (size_t)(c->end - s));
+    c->p = sp ? sp : c->end;
     struct bs_slice w = bs_slice_make(s, (size_t)(c->p - s));
     bs_lit(c, ' ');
     return w;
@@ -290,25 +313,43 @@ static int bs_rfc5424(struct bs_cursor *c, struct bs_syslog_record *r)
     return BS_SYSLOG_OK;
 }
 
-/* "@" + 16 hex digits of TAI64 seconds + 8 of nanoseconds. */
-static bool bs_tai64n(struct bs_cursor *c, int64_t *out)
+static int bs_hex_digit(char ch)
 {
-    if (c->end - c->p < 25 || *c->p != '@')
+    if (bs_is_digit(ch))
+        return ch - '0';
+    ch = bs_ascii_lower(ch);
+    return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/* "@" + 16 hex digits of TAI64 seconds + 8 of nanoseconds. The seconds of
+ * the line before are remembered (BS_TAI_SECONDS bytes of stamp). */
+enum { BS_TAI_SECONDS = 17, BS_TAI_STAMP = 25 };
+
+static bool bs_tai64n(struct bs_syslog_year *y, struct bs_cursor *c,
+                      int64_t *out)
+{
+    if (c->end - c->p < BS_TAI_STAMP || *c->p != '@')
         return false;
+    for (int i = BS_TAI_SECONDS; i < BS_TAI_STAMP; i++)
+        if (bs_hex_digit(c->p[i]) < 0)
+            return false;
+    if (bs_stamp_repeats(y, c->p, (size_t)(c->end - c->p), BS_TAI_SECONDS)) {
+        *out = y->stamp_time;
+        c->p += BS_TAI_STAMP;
+        return true;
+    }
     uint64_t v = 0;
-    for (int i = 1; i <= 24; i++) {
-        char ch = bs_ascii_lower(c->p[i]);
-        int d = bs_is_digit(ch) ? ch - '0'
-                : (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10 : -1;
+    for (int i = 1; i < BS_TAI_SECONDS; i++) {
+        int d = bs_hex_digit(c->p[i]);
         if (d < 0)
             return false;
-        if (i <= 16)
-            v = v << 4 | (uint64_t)d;
+        v = v << 4 | (uint64_t)d;
     }
     if (v < (1ULL << 62) || v - (1ULL << 62) > (1ULL << 40))
         return false;
     *out = (int64_t)(v - (1ULL << 62)) - 10;
-    c->p += 25;
+    bs_stamp_keep(y, c->p, BS_TAI_SECONDS, *out);
+    c->p += BS_TAI_STAMP;
     return true;
 }
 
@@ -357,7 +398,7 @@ int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
 {
     struct bs_cursor c = { line, line + len };
     memset(r, 0, sizeof *r);
-    if (bs_tai64n(&c, &r->time) || bs_unix_stamp(&c, &r->time))
+    if (bs_tai64n(y, &c, &r->time) || bs_unix_stamp(&c, &r->time))
         return bs_bare(&c, r);
     if (bs_is_tai64nlocal(line, len)) {
         if (!bs_iso_time(&c, &r->time))
@@ -380,8 +421,16 @@ int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
     if (c.p < c.end && bs_is_digit(*c.p)) {
         if (!bs_iso_time(&c, &r->time))
             return BS_SYSLOG_ENOTIME;
+    } else if (c.p == line && bs_stamp_repeats(y, line, len, BS_BSD_STAMP) &&
+               y->stamp_ref_time == y->ref_time &&
+               y->stamp_year == y->cur_year &&
+               y->stamp_month == y->last_month) {
+        r->time = y->stamp_time; /* and the year's state is as it was */
+        c.p += BS_BSD_STAMP - 1;
     } else if (!bs_bsd_time(y, &c, &r->time)) {
         return BS_SYSLOG_ENOTIME;
+    } else if (c.p == line + BS_BSD_STAMP - 1 && c.p < c.end && *c.p == ' ') {
+        bs_stamp_keep(y, line, BS_BSD_STAMP, r->time);
     }
     if (c.p == c.end)
         return BS_SYSLOG_ENOPROG; /* a timestamp and nothing else */

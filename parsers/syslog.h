@@ -32,6 +32,8 @@
 
 #include "../engine/common.h"
 
+#define BS_SYSLOG_STAMP_MAX 17
+
 struct bs_syslog_year {
     int explicit_year; /* 0: infer from ref_time */
     int64_t ref_time;  /* Unix seconds */
@@ -43,6 +45,16 @@ struct bs_syslog_year {
     int64_t cache_days;
     int64_t cache_ref_time; /* ref_time whose year is cache_ref_year */
     int cache_ref_year;
+    /* The last line's leading stamp and its time: lines of a busy log
+     * share their second ("Nov  1 00:00:00 " or a TAI64N second), so the
+     * stamp is compared, not parsed again. Valid while ref_time, cur_year
+     * and last_month are what they were (stamp_ref_time, stamp_year,
+     * stamp_month). */
+    char stamp[BS_SYSLOG_STAMP_MAX];
+    unsigned char stamp_len; /* 0: none */
+    int64_t stamp_time;
+    int64_t stamp_ref_time;
+    int stamp_year, stamp_month; /* cur_year, last_month */
 };
 
 struct bs_syslog_record {

@@ -466,6 +466,58 @@ START_TEST(test_not_bare)
 }
 END_TEST
 
+/* A line whose stamp repeats the line before's takes its time from it,
+ * but only under the same reference time and year state. */
+START_TEST(test_stamp_repeats)
+{
+    struct bs_syslog_year y;
+    struct bs_syslog_record r;
+    const char *jan6 = "Jan  6 00:00:00 h p[1]: m";
+    bs_syslog_year_init(&y, 0, 1799107200); /* 2027-01-05 */
+    ck_assert_int_eq(parse_line(&y, jan6, &r), BS_SYSLOG_OK);
+    ck_assert_int_eq(r.time, 1799193600); /* 2027-01-06 */
+    ck_assert_int_eq(parse_line(&y, jan6, &r), BS_SYSLOG_OK);
+    ck_assert_int_eq(r.time, 1799193600);
+    y.ref_time = 1780272000; /* 2026-06-01: the next input's */
+    ck_assert_int_eq(parse_line(&y, jan6, &r), BS_SYSLOG_OK);
+    ck_assert_int_eq(r.time, 1767657600); /* 2026-01-06 */
+    /* the same 15 characters with a fraction after them */
+    ck_assert_int_eq(parse_line(&y, "Jan  6 00:00:00.25 h p[1]: m", &r),
+                     BS_SYSLOG_OK);
+    ck_assert_int_eq(r.time, 1767657600);
+    ck_assert_int_eq(parse_line(&y, "Jan  6 00:00:00", &r),
+                     BS_SYSLOG_ENOPROG);
+
+    /* explicit year, its state set from outside (a checkpoint's) */
+    const char *dec31 = "Dec 31 23:59:59 h p[1]: m";
+    bs_syslog_year_init(&y, 2026, 0);
+    ck_assert_int_eq(parse_line(&y, dec31, &r), BS_SYSLOG_OK);
+    ck_assert_int_eq(r.time, 1798761599); /* 2026-12-31 */
+    y.cur_year = 2030;
+    ck_assert_int_eq(parse_line(&y, dec31, &r), BS_SYSLOG_OK);
+    ck_assert_int_eq(r.time, bs_days_from_civil(2030, 12, 31) * 86400 +
+                                 86399);
+    y.last_month = 1; /* then Dec is a late line from the year before */
+    ck_assert_int_eq(parse_line(&y, dec31, &r), BS_SYSLOG_OK);
+    ck_assert_int_eq(r.time, bs_days_from_civil(2029, 12, 31) * 86400 +
+                                 86399);
+
+    /* TAI64N: the same second with other nanoseconds, or bad ones */
+    bs_syslog_year_init(&y, 0, 0);
+    ck_assert_int_eq(parse_line(&y, "@4000000052fafd8d32984340 a", &r),
+                     BS_SYSLOG_OK);
+    int64_t t = r.time;
+    ck_assert_int_eq(parse_line(&y, "@4000000052fafd8d00000001 b", &r),
+                     BS_SYSLOG_OK);
+    ck_assert_int_eq(r.time, t);
+    ck_assert_int_ne(parse_line(&y, "@4000000052fafd8d0000000x b", &r),
+                     BS_SYSLOG_OK);
+    ck_assert_int_eq(parse_line(&y, "@4000000052fafd8e00000001 c", &r),
+                     BS_SYSLOG_OK);
+    ck_assert_int_eq(r.time, t + 1);
+}
+END_TEST
+
 static Suite *syslog_suite(void)
 {
     Suite *s = suite_create("syslog");
@@ -485,6 +537,7 @@ static Suite *syslog_suite(void)
     tcase_add_test(tc, test_year_explicit_no_false_rollover);
     tcase_add_test(tc, test_year_reference);
     tcase_add_test(tc, test_year_reference_leap_day);
+    tcase_add_test(tc, test_stamp_repeats);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("civil");
