@@ -8,6 +8,7 @@
  *                      (smtpd connect, cleanup message-id, TLS, warnings);
  *   BS_PARSE_UNPARSED  it looks like a delivery fact but does not parse;
  *                      the engine counts it and can write it out.
+ * The event is only defined after BS_PARSE_EVENT.
  * Parsers are pure functions of the record: no state, no allocation, no
  * regex, no output. They never include each other; registry.c lists them.
  */
@@ -40,15 +41,15 @@ extern const struct bs_parser_ops bs_qmail_parser;
 const struct bs_parser_ops *bs_parser_for_program(struct bs_slice program);
 
 /* The parsers of the programs seen last: most lines of a log come from a
- * dozen programs, so the choice is made once per program, not per line.
+ * dozen programs, so the choice is made once per program, not per line
+ * (a program that loses its slot to another is looked up again).
  * The caller owns it (one per engine); zero-initialised is empty. */
-#define BS_PARSER_CACHE_SLOTS 16
+#define BS_PARSER_CACHE_SLOTS 128
 #define BS_PARSER_CACHE_NAME 40
 struct bs_parser_cache {
     char name[BS_PARSER_CACHE_SLOTS][BS_PARSER_CACHE_NAME];
     unsigned char len[BS_PARSER_CACHE_SLOTS]; /* 0: empty slot */
     const struct bs_parser_ops *ops[BS_PARSER_CACHE_SLOTS];
-    unsigned next;
 };
 /* bs_parser_for_program, remembered in c (names up to 40 bytes). */
 const struct bs_parser_ops *bs_parser_for_program_cached(

@@ -33,6 +33,8 @@
  */
 #include "parser.h"
 
+#include "../engine/scan.h"
+
 struct bs_pf_cursor {
     const char *p, *end;
 };
@@ -103,9 +105,25 @@ static bool bs_pf_claims(struct bs_slice program)
     return bs_pf_is_daemon_name(d);
 }
 
+/* Queue id characters: ASCII letters and digits. */
+static const unsigned char bs_pf_qid_chars[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
 static bool bs_pf_is_qid_char(char c)
 {
-    return bs_is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    return bs_pf_qid_chars[(unsigned char)c];
 }
 
 enum { BS_PF_QID_MIN = 5, BS_PF_QID_MAX = 23 };
@@ -114,8 +132,9 @@ enum { BS_PF_QID_MIN = 5, BS_PF_QID_MAX = 23 };
 static bool bs_pf_queue_id(struct bs_pf_cursor *c, struct bs_slice *qid)
 {
     const char *s = c->p;
-    while (c->p < c->end && bs_pf_is_qid_char(*c->p) &&
-           c->p - s <= BS_PF_QID_MAX)
+    const char *lim = c->end - s > BS_PF_QID_MAX ? s + BS_PF_QID_MAX + 1
+                                                 : c->end;
+    while (c->p < lim && bs_pf_is_qid_char(*c->p))
         c->p++;
     size_t n = (size_t)(c->p - s);
     if (n < BS_PF_QID_MIN || n > BS_PF_QID_MAX || c->end - c->p < 2 ||
@@ -144,9 +163,9 @@ static bool bs_pf_angle(struct bs_pf_cursor *c, struct bs_slice *out)
     if (c->p >= c->end || *c->p != '<')
         return false;
     const char *s = c->p + 1;
-    for (const char *q = s; q < c->end; q++) {
-        if (*q != '>')
-            continue;
+    for (const char *q = s; (q = bs_find_any3(q, c->end, '>', '>', '>')) <
+                            c->end;
+         q++) {
         if (q + 1 == c->end || q[1] == ',' || q[1] == ' ') {
             *out = bs_slice_make(s, (size_t)(q - s));
             c->p = q + 1;
@@ -166,8 +185,7 @@ static void bs_pf_skip_sep(struct bs_pf_cursor *c)
 static struct bs_slice bs_pf_value(struct bs_pf_cursor *c)
 {
     const char *s = c->p;
-    while (c->p < c->end && *c->p != ',' && *c->p != ' ')
-        c->p++;
+    c->p = bs_find_any3(c->p, c->end, ',', ' ', ' ');
     return bs_slice_make(s, (size_t)(c->p - s));
 }
 
@@ -223,8 +241,7 @@ static enum bs_parse_result bs_pf_delivery(struct bs_pf_cursor *c,
     while (c->p < c->end) {
         bs_pf_skip_sep(c);
         const char *k = c->p;
-        while (c->p < c->end && *c->p != '=' && *c->p != ' ' && *c->p != ',')
-            c->p++;
+        c->p = bs_find_any3(c->p, c->end, '=', ' ', ',');
         if (c->p >= c->end || *c->p != '=')
             return BS_PARSE_UNPARSED;
         struct bs_slice key = bs_slice_make(k, (size_t)(c->p - k));
@@ -286,11 +303,13 @@ static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
     struct bs_slice d = bs_pf_daemon(rec->program);
     struct bs_pf_cursor c = { rec->message.ptr,
                               rec->message.ptr + rec->message.len };
+    struct bs_slice qid;
+    if (!bs_pf_queue_id(&c, &qid))
+        return BS_PARSE_SKIPPED; /* most lines without an id: not zeroed */
     memset(ev, 0, sizeof *ev);
     ev->mta = BS_MTA_POSTFIX;
     ev->time = rec->time;
-    if (!bs_pf_queue_id(&c, &ev->queue_id))
-        return BS_PARSE_SKIPPED;
+    ev->queue_id = qid;
     if (c.end - c.p > 3 && memcmp(c.p, "to=", 3) == 0)
         return bs_pf_delivery(&c, ev);
     if (bs_pf_is_qmgr(d)) {

@@ -7,6 +7,8 @@
  */
 #include "syslog.h"
 
+#include "../engine/scan.h"
+
 struct bs_cursor {
     const char *p, *end;
 };
@@ -259,8 +261,7 @@ static struct bs_slice bs_word(struct bs_cursor *c)
 static bool bs_program(struct bs_cursor *c, struct bs_syslog_record *r)
 {
     const char *s = c->p;
-    while (c->p < c->end && *c->p != '[' && *c->p != ':' && *c->p != ' ')
-        c->p++;
+    c->p = bs_find_any3(c->p, c->end, '[', ':', ' ');
     if (c->p == s || c->p == c->end)
         return false;
     r->program = bs_slice_make(s, (size_t)(c->p - s));

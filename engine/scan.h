@@ -1,0 +1,81 @@
+/*
+ * scan.h - byte searches for the per-line hot paths, eight bytes at a time
+ *
+ * The fields of a log line are short (a program name, a queue id, a
+ * key=value pair): too short for a libc call to pay off, too long for a
+ * loop that tests every byte against three stop characters. These read
+ * one 64-bit word at a time (SWAR: SIMD within a register) and never
+ * read outside [p, end). Pure functions; nothing is allocated.
+ */
+#ifndef BS_SCAN_H
+#define BS_SCAN_H
+
+#include "common.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    defined(__GNUC__)
+#define BS_SCAN_SWAR 1
+#endif
+
+/* The high bit of each byte of v that is zero; the lowest one set is the
+ * first zero byte (bits above it may be wrong, as borrows run upwards). */
+static inline uint64_t bs_scan_zero_bytes(uint64_t v)
+{
+    return (v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL;
+}
+
+/* The first byte in [p, end) that is a, b or c, or end. */
+static inline const char *bs_find_any3(const char *p, const char *end,
+                                       char a, char b, char c)
+{
+#ifdef BS_SCAN_SWAR
+    const uint64_t ones = 0x0101010101010101ULL;
+    uint64_t ma = ones * (unsigned char)a, mb = ones * (unsigned char)b,
+             mc = ones * (unsigned char)c;
+    while (end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        uint64_t hit = bs_scan_zero_bytes(v ^ ma) | bs_scan_zero_bytes(v ^ mb) |
+                       bs_scan_zero_bytes(v ^ mc);
+        if (hit)
+            return p + (__builtin_ctzll(hit) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < end && *p != a && *p != b && *p != c)
+        p++;
+    return p;
+}
+
+/* n bytes at a and b are equal (memcmp() == 0 without the call, for the
+ * short keys of hash tables and caches). */
+static inline bool bs_mem_eq(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    uint64_t u, v;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 <= n; i += 8) {
+            memcpy(&u, x + i, 8);
+            memcpy(&v, y + i, 8);
+            if (u != v)
+                return false;
+        }
+        memcpy(&u, x + n - 8, 8);
+        memcpy(&v, y + n - 8, 8);
+        return u == v;
+    }
+    if (n >= 4) {
+        uint32_t s, t, s2, t2;
+        memcpy(&s, x, 4);
+        memcpy(&t, y, 4);
+        memcpy(&s2, x + n - 4, 4);
+        memcpy(&t2, y + n - 4, 4);
+        return s == t && s2 == t2;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != y[i])
+            return false;
+    return true;
+}
+
+#endif
