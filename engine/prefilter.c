@@ -1,5 +1,5 @@
 /*
- * prefilter.c - literals of rule patterns, and one Aho-Corasick pass
+ * prefilter.c - literals of rule patterns, and one pass over a text for them
  *
  * Extraction (bs_pf_set, bs_pf_alternative) walks the pattern source
  * token by token: a literal run grows over plain characters and escaped
@@ -12,10 +12,8 @@
  * alternatives. Whatever is not understood gives up the whole pattern
  * (returns -1): unfiltered is always safe.
  *
- * The automaton is a full DFA over byte classes (the bytes that occur in
- * literals, and one class for every other byte), so a scan is one table
- * step per byte; report[s] is the nearest state on s's suffix chain that
- * ends a literal, dict[] links such states.
+ * The scan (the window index below) finds every literal that occurs in
+ * full, in any ASCII case.
  */
 #include "prefilter.h"
 
@@ -25,15 +23,6 @@
 #define BS_PF_MAX_ALTS 256
 #define BS_PF_LIT_MAX 63
 #define BS_PF_NONE UINT32_MAX
-/* Transitions are 15-bit state numbers, so the table stays small enough
- * for the cache, with the top bit set when the state reached ends a
- * literal (the scan looks at report[] only then). */
-#define BS_PF_NEXT_NONE UINT16_MAX
-#define BS_PF_REPORTS 0x8000u
-#define BS_PF_STATES_MAX 0x7ffeu
-/* Only the first bytes of a literal go into the automaton: any part of a
- * literal a match needs is needed too, and short keys keep it small. */
-#define BS_PF_KEY_MAX 8
 
 typedef char bs_pf_lit[64];
 
@@ -347,114 +336,84 @@ int bs_prefilter_literals(const char *pattern, char (*lits)[64], int max)
     return bs_pf_set(pattern, pattern + strlen(pattern), lits, max, 0);
 }
 
-/* ---- the automaton ----------------------------------------------------- */
+/* ---- the window index -------------------------------------------------- */
+
+/* Each literal is indexed by its first four bytes (three for a literal of
+ * three) with ASCII letters folded to lower case by OR 0x20 (other bytes
+ * change too, the same way in text and literal, so equal windows stay
+ * equal). A scan hashes the window at every position of the text and
+ * tests one bit of a bitmap that stays in the L1 cache; the positions
+ * are independent of each other, unlike the steps of an automaton. Only
+ * on a set bit are the literals of that bucket compared in full. */
+#define BS_PF_HASH_BITS 16
+#define BS_PF_BUCKETS (1u << BS_PF_HASH_BITS)
+
+struct bs_pf_entry {
+    uint32_t rule;
+    uint32_t text; /* offset of the lower-cased literal in pool */
+    uint32_t len;
+    uint32_t next; /* the next entry of the bucket, or BS_PF_NONE */
+};
 
 struct bs_prefilter {
     int nrules;
-    uint64_t *filtered;   /* rules that run only when marked */
-    uint8_t cls[256];
-    unsigned ncls;
-    uint32_t nstates;
-    uint16_t *next;       /* nstates * ncls */
-    uint32_t *report;     /* nearest state ending a literal, or NONE */
-    uint32_t *dict;       /* the next such state on the suffix chain */
-    uint32_t *out_first;  /* per state: first output, or NONE */
-    uint32_t *out_next, *out_rule;
-    uint32_t nout, capout;
+    uint64_t *filtered; /* rules that run only when marked */
+    uint64_t bits4[BS_PF_BUCKETS / 64], bits3[BS_PF_BUCKETS / 64];
+    uint32_t *first4, *first3; /* BS_PF_BUCKETS bucket heads each */
+    struct bs_pf_entry *entries;
+    uint32_t nentries, capentries;
+    char *pool;
+    uint32_t npool, cappool;
+    bool any3;
 };
 
-struct bs_pf_build {
-    struct bs_prefilter *pf;
-    uint32_t capstates;
-    uint32_t *fail;
-};
-
-static uint32_t bs_pf_new_state(struct bs_pf_build *b)
+static uint32_t bs_pf_load32(const unsigned char *p)
 {
-    struct bs_prefilter *pf = b->pf;
-    if (pf->nstates == b->capstates) {
-        b->capstates = b->capstates ? b->capstates * 2 : 256;
-        pf->next = bs_xreallocarray(pf->next, (size_t)b->capstates * pf->ncls,
-                                    sizeof *pf->next);
-        pf->out_first = bs_xreallocarray(pf->out_first, b->capstates,
-                                         sizeof *pf->out_first);
-    }
-    uint32_t s = pf->nstates++;
-    for (unsigned k = 0; k < pf->ncls; k++)
-        pf->next[(size_t)s * pf->ncls + k] = BS_PF_NEXT_NONE;
-    pf->out_first[s] = BS_PF_NONE;
-    return s;
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
 }
 
-static void bs_pf_add_literal(struct bs_pf_build *b, const char *lit,
+static uint32_t bs_pf_hash(uint32_t window)
+{
+    return (window * 0x9e3779b1u) >> (32 - BS_PF_HASH_BITS);
+}
+
+/* The folded window of a literal (k = 3 or 4 bytes), as the scan sees it
+ * on little- or big-endian machines alike. */
+static uint32_t bs_pf_window(const unsigned char *p, size_t k)
+{
+    unsigned char b[4] = { 0, 0, 0, 0 };
+    memcpy(b, p, k);
+    uint32_t w = bs_pf_load32(b) | 0x20202020u;
+    return k == 4 ? w : w & bs_pf_load32((const unsigned char *)"\xff\xff\xff");
+}
+
+static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
                               int rule)
 {
-    struct bs_prefilter *pf = b->pf;
-    uint32_t s = 0;
-    const unsigned char *p = (const unsigned char *)lit;
-    for (size_t i = 0; p[i] && i < BS_PF_KEY_MAX; i++) {
-        size_t at = (size_t)s * pf->ncls + pf->cls[p[i]];
-        if (pf->next[at] == BS_PF_NEXT_NONE) {
-            uint32_t t = bs_pf_new_state(b);
-            pf->next[(size_t)s * pf->ncls + pf->cls[p[i]]] = (uint16_t)t;
-        }
-        s = pf->next[(size_t)s * pf->ncls + pf->cls[p[i]]];
+    size_t len = strlen(lit);
+    size_t k = len >= 4 ? 4 : 3;
+    uint32_t h = bs_pf_hash(bs_pf_window((const unsigned char *)lit, k));
+    uint64_t *bits = k == 4 ? pf->bits4 : pf->bits3;
+    uint32_t *first = k == 4 ? pf->first4 : pf->first3;
+    pf->any3 |= k == 3;
+    if (pf->nentries == pf->capentries) {
+        pf->capentries = pf->capentries ? pf->capentries * 2 : 256;
+        pf->entries = bs_xreallocarray(pf->entries, pf->capentries,
+                                       sizeof *pf->entries);
     }
-    if (pf->nout == pf->capout) {
-        pf->capout = pf->capout ? pf->capout * 2 : 256;
-        pf->out_next = bs_xreallocarray(pf->out_next, pf->capout,
-                                        sizeof *pf->out_next);
-        pf->out_rule = bs_xreallocarray(pf->out_rule, pf->capout,
-                                        sizeof *pf->out_rule);
+    if (pf->npool + len > pf->cappool) {
+        pf->cappool = (pf->cappool ? pf->cappool * 2 : 4096) + (uint32_t)len;
+        pf->pool = bs_xrealloc(pf->pool, pf->cappool);
     }
-    pf->out_rule[pf->nout] = (uint32_t)rule;
-    pf->out_next[pf->nout] = pf->out_first[s];
-    pf->out_first[s] = pf->nout++;
-}
-
-/* Breadth first: failure links, the full transition table, reports. */
-static void bs_pf_link(struct bs_pf_build *b)
-{
-    struct bs_prefilter *pf = b->pf;
-    uint32_t n = pf->nstates, ncls = pf->ncls;
-    uint32_t *queue = bs_xmalloc((size_t)n * sizeof *queue);
-    b->fail = bs_xmalloc((size_t)n * sizeof *b->fail);
-    pf->report = bs_xmalloc((size_t)n * sizeof *pf->report);
-    pf->dict = bs_xmalloc((size_t)n * sizeof *pf->dict);
-    uint32_t head = 0, tail = 0;
-    b->fail[0] = 0;
-    pf->dict[0] = BS_PF_NONE;
-    pf->report[0] = BS_PF_NONE;
-    for (unsigned k = 0; k < ncls; k++) {
-        uint32_t t = pf->next[k];
-        if (t == BS_PF_NEXT_NONE) {
-            pf->next[k] = 0;
-        } else {
-            b->fail[t] = 0;
-            queue[tail++] = t;
-        }
-    }
-    while (head < tail) {
-        uint32_t s = queue[head++];
-        uint32_t f = b->fail[s];
-        pf->dict[s] = pf->report[f];
-        pf->report[s] = pf->out_first[s] != BS_PF_NONE ? s : pf->dict[s];
-        for (unsigned k = 0; k < ncls; k++) {
-            size_t at = (size_t)s * ncls + k;
-            uint32_t t = pf->next[at];
-            if (t == BS_PF_NEXT_NONE) {
-                pf->next[at] = pf->next[(size_t)f * ncls + k];
-            } else {
-                b->fail[t] = pf->next[(size_t)f * ncls + k];
-                queue[tail++] = t;
-            }
-        }
-    }
-    for (size_t i = 0; i < (size_t)n * ncls; i++)
-        if (pf->report[pf->next[i]] != BS_PF_NONE)
-            pf->next[i] |= BS_PF_REPORTS;
-    free(queue);
-    free(b->fail);
+    memcpy(pf->pool + pf->npool, lit, len);
+    pf->entries[pf->nentries] = (struct bs_pf_entry){
+        (uint32_t)rule, pf->npool, (uint32_t)len, first[h]
+    };
+    first[h] = pf->nentries++;
+    pf->npool += (uint32_t)len;
+    bits[h / 64] |= 1ull << (h % 64);
 }
 
 struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n)
@@ -462,45 +421,21 @@ struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n)
     struct bs_prefilter *pf = bs_xcalloc(1, sizeof *pf);
     pf->nrules = n;
     pf->filtered = bs_xcalloc(bs_prefilter_words(pf), sizeof(uint64_t));
+    pf->first4 = bs_xmalloc(BS_PF_BUCKETS * sizeof *pf->first4);
+    pf->first3 = bs_xmalloc(BS_PF_BUCKETS * sizeof *pf->first3);
+    memset(pf->first4, 0xff, BS_PF_BUCKETS * sizeof *pf->first4);
+    memset(pf->first3, 0xff, BS_PF_BUCKETS * sizeof *pf->first3);
     bs_pf_lit *lits = bs_xmalloc(BS_PF_MAX_ALTS * sizeof *lits);
-    bs_pf_lit **kept = bs_xcalloc((size_t)(n ? n : 1), sizeof *kept);
-    int *count = bs_xmalloc((size_t)(n ? n : 1) * sizeof *count);
-    /* Each pattern's literals once, kept for the trie; first the
-     * alphabet they use. */
-    bool used[256] = { false };
     for (int i = 0; i < n; i++) {
-        count[i] = patterns[i] ? bs_prefilter_literals(patterns[i], lits,
-                                                       BS_PF_MAX_ALTS)
-                               : -1;
-        if (count[i] <= 0)
-            continue;
-        kept[i] = bs_xmalloc((size_t)count[i] * sizeof *lits);
-        memcpy(kept[i], lits, (size_t)count[i] * sizeof *lits);
-        for (int k = 0; k < count[i]; k++)
-            for (size_t j = 0; lits[k][j] && j < BS_PF_KEY_MAX; j++)
-                used[(unsigned char)lits[k][j]] = true;
-    }
-    pf->ncls = 1;
-    for (int c = 0; c < 256; c++)
-        if (used[c])
-            pf->cls[c] = (uint8_t)pf->ncls++;
-    for (int c = 'A'; c <= 'Z'; c++) /* the scan folds ASCII case */
-        pf->cls[c] = pf->cls[c + 32];
-    struct bs_pf_build b = { pf, 0, NULL };
-    bs_pf_new_state(&b);
-    for (int i = 0; i < n; i++) {
-        if (count[i] <= 0 || pf->nstates + (uint32_t)count[i] *
-                                 BS_PF_KEY_MAX > BS_PF_STATES_MAX)
-            continue; /* none, or the automaton is full: its regex runs */
-        for (int k = 0; k < count[i]; k++)
-            bs_pf_add_literal(&b, kept[i][k], i);
+        int count = patterns[i] ? bs_prefilter_literals(patterns[i], lits,
+                                                        BS_PF_MAX_ALTS)
+                                : -1;
+        if (count <= 0)
+            continue; /* not understood: its regex always runs */
+        for (int k = 0; k < count; k++)
+            bs_pf_add_literal(pf, lits[k], i);
         pf->filtered[i / 64] |= 1ull << (i % 64);
     }
-    bs_pf_link(&b);
-    for (int i = 0; i < n; i++)
-        free(kept[i]);
-    free(kept);
-    free(count);
     free(lits);
     return pf;
 }
@@ -510,12 +445,10 @@ void bs_prefilter_free(struct bs_prefilter *pf)
     if (!pf)
         return;
     free(pf->filtered);
-    free(pf->next);
-    free(pf->report);
-    free(pf->dict);
-    free(pf->out_first);
-    free(pf->out_next);
-    free(pf->out_rule);
+    free(pf->first4);
+    free(pf->first3);
+    free(pf->entries);
+    free(pf->pool);
     free(pf);
 }
 
@@ -524,21 +457,52 @@ size_t bs_prefilter_words(const struct bs_prefilter *pf)
     return ((size_t)pf->nrules + 63) / 64 + 1;
 }
 
+/* Marks the rules of the bucket's literals that occur at p (left bytes
+ * of text from there). */
+static void bs_pf_verify(const struct bs_prefilter *pf, uint32_t e,
+                         const unsigned char *p, size_t left, uint64_t *cand)
+{
+    for (; e != BS_PF_NONE; e = pf->entries[e].next) {
+        const struct bs_pf_entry *x = &pf->entries[e];
+        if (x->len > left)
+            continue;
+        const unsigned char *lit = (const unsigned char *)pf->pool + x->text;
+        size_t j = 0;
+        while (j < x->len && bs_pf_lower(p[j]) == lit[j])
+            j++;
+        if (j == x->len)
+            cand[x->rule / 64] |= 1ull << (x->rule % 64);
+    }
+}
+
+static bool bs_pf_bit(const uint64_t *bits, uint32_t h)
+{
+    return (bits[h / 64] >> (h % 64)) & 1;
+}
+
 void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
                        size_t len, uint64_t *cand)
 {
     memset(cand, 0, bs_prefilter_words(pf) * sizeof *cand);
     const unsigned char *p = (const unsigned char *)text;
-    uint32_t s = 0, ncls = pf->ncls;
-    for (size_t i = 0; i < len; i++) {
-        uint32_t t = pf->next[(size_t)s * ncls + pf->cls[p[i]]];
-        s = t & ~BS_PF_REPORTS;
-        if (!(t & BS_PF_REPORTS))
-            continue;
-        for (uint32_t r = pf->report[s]; r != BS_PF_NONE; r = pf->dict[r])
-            for (uint32_t o = pf->out_first[r]; o != BS_PF_NONE;
-                 o = pf->out_next[o])
-                cand[pf->out_rule[o] / 64] |= 1ull << (pf->out_rule[o] % 64);
+    const uint32_t three = bs_pf_load32((const unsigned char *)"\xff\xff\xff");
+    size_t i = 0;
+    for (; i + 4 <= len; i++) {
+        uint32_t w = bs_pf_load32(p + i) | 0x20202020u;
+        uint32_t h = bs_pf_hash(w);
+        if (bs_pf_bit(pf->bits4, h))
+            bs_pf_verify(pf, pf->first4[h], p + i, len - i, cand);
+        if (pf->any3) {
+            uint32_t h3 = bs_pf_hash(w & three);
+            if (bs_pf_bit(pf->bits3, h3))
+                bs_pf_verify(pf, pf->first3[h3], p + i, len - i, cand);
+        }
+    }
+    if (pf->any3 && len >= 3) { /* the last three bytes */
+        i = len - 3;
+        uint32_t h3 = bs_pf_hash(bs_pf_window(p + i, 3));
+        if (bs_pf_bit(pf->bits3, h3))
+            bs_pf_verify(pf, pf->first3[h3], p + i, 3, cand);
     }
 }
 
