@@ -338,33 +338,45 @@ int bs_prefilter_literals(const char *pattern, char (*lits)[64], int max)
 
 /* ---- the window index -------------------------------------------------- */
 
-/* Each literal is indexed by its first four bytes (three for a literal of
- * three) with ASCII letters folded to lower case by OR 0x20 (other bytes
- * change too, the same way in text and literal, so equal windows stay
- * equal). A scan hashes the window at every position of the text and
- * tests one bit of a bitmap that stays in the L1 cache; the positions
- * are independent of each other, unlike the steps of an automaton. Only
- * on a set bit are the literals of that bucket compared in full. */
+/* Each literal is indexed by its first four bytes with ASCII letters
+ * folded to lower case by OR 0x20 (other bytes change too, the same way
+ * in text and literal, so equal windows stay equal); a literal of three
+ * bytes by every four-byte window that starts with it. A scan hashes the
+ * window at every position of the text and tests one bit of a bitmap
+ * that stays in the L1 cache; the positions are independent of each
+ * other, unlike the steps of an automaton. On a set bit, the literals of
+ * that bucket (found by the bit's rank, stored side by side) are
+ * compared eight lower-cased bytes at a time. */
 #define BS_PF_HASH_BITS 16
 #define BS_PF_BUCKETS (1u << BS_PF_HASH_BITS)
+#define BS_PF_WORDS (BS_PF_BUCKETS / 64)
+#define BS_PF_FOLD4 0x20202020u
 
 struct bs_pf_entry {
     uint32_t rule;
     uint32_t text; /* offset of the lower-cased literal in pool */
     uint32_t len;
-    uint32_t next; /* the next entry of the bucket, or BS_PF_NONE */
+};
+
+struct bs_pf_link { /* while building: one entry in one bucket */
+    uint32_t hash, entry;
 };
 
 struct bs_prefilter {
     int nrules;
     uint64_t *filtered; /* rules that run only when marked */
-    uint64_t bits4[BS_PF_BUCKETS / 64], bits3[BS_PF_BUCKETS / 64];
-    uint32_t *first4, *first3; /* BS_PF_BUCKETS bucket heads each */
+    uint64_t bits[BS_PF_WORDS];
+    uint16_t rank[BS_PF_WORDS]; /* set bits in the words before */
+    uint32_t *start;  /* per set bit (by rank), its first in order[]; +1 */
+    uint16_t *order;  /* entry numbers, bucket by bucket */
     struct bs_pf_entry *entries;
     uint32_t nentries, capentries;
-    char *pool;
+    uint32_t *short_entries; /* the literals of three bytes */
+    uint32_t nshort;
+    struct bs_pf_link *links;
+    uint32_t nlinks, caplinks;
+    char *pool; /* literals, and 8 spare bytes for the last one's loads */
     uint32_t npool, cappool;
-    bool any3;
 };
 
 static uint32_t bs_pf_load32(const unsigned char *p)
@@ -374,46 +386,110 @@ static uint32_t bs_pf_load32(const unsigned char *p)
     return w;
 }
 
+static uint64_t bs_pf_load64(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* ASCII upper case to lower in eight bytes at once; other bytes stay. */
+static uint64_t bs_pf_lower8(uint64_t x)
+{
+    const uint64_t high = 0x8080808080808080ull;
+    uint64_t low7 = x & ~high;
+    uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3full; /* 0x80 + b - 'A' */
+    uint64_t gt_z = low7 + 0x2525252525252525ull; /* 0x80 + b - 'Z' - 1 */
+    uint64_t upper = (ge_a ^ gt_z) & ~x & high;
+    return x | (upper >> 2);
+}
+
 static uint32_t bs_pf_hash(uint32_t window)
 {
     return (window * 0x9e3779b1u) >> (32 - BS_PF_HASH_BITS);
 }
 
-/* The folded window of a literal (k = 3 or 4 bytes), as the scan sees it
- * on little- or big-endian machines alike. */
-static uint32_t bs_pf_window(const unsigned char *p, size_t k)
+static void bs_pf_link(struct bs_prefilter *pf, uint32_t window, uint32_t e)
 {
-    unsigned char b[4] = { 0, 0, 0, 0 };
-    memcpy(b, p, k);
-    uint32_t w = bs_pf_load32(b) | 0x20202020u;
-    return k == 4 ? w : w & bs_pf_load32((const unsigned char *)"\xff\xff\xff");
+    if (pf->nlinks == pf->caplinks) {
+        pf->caplinks = pf->caplinks ? pf->caplinks * 2 : 1024;
+        pf->links = bs_xreallocarray(pf->links, pf->caplinks,
+                                     sizeof *pf->links);
+    }
+    pf->links[pf->nlinks++] =
+        (struct bs_pf_link){ bs_pf_hash(window | BS_PF_FOLD4), e };
 }
 
 static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
                               int rule)
 {
+    const unsigned char *u = (const unsigned char *)lit;
     size_t len = strlen(lit);
-    size_t k = len >= 4 ? 4 : 3;
-    uint32_t h = bs_pf_hash(bs_pf_window((const unsigned char *)lit, k));
-    uint64_t *bits = k == 4 ? pf->bits4 : pf->bits3;
-    uint32_t *first = k == 4 ? pf->first4 : pf->first3;
-    pf->any3 |= k == 3;
     if (pf->nentries == pf->capentries) {
         pf->capentries = pf->capentries ? pf->capentries * 2 : 256;
         pf->entries = bs_xreallocarray(pf->entries, pf->capentries,
                                        sizeof *pf->entries);
+        pf->short_entries = bs_xreallocarray(
+            pf->short_entries, pf->capentries, sizeof *pf->short_entries);
     }
-    if (pf->npool + len > pf->cappool) {
+    if (pf->npool + len + 8 > pf->cappool) {
         pf->cappool = (pf->cappool ? pf->cappool * 2 : 4096) + (uint32_t)len;
         pf->pool = bs_xrealloc(pf->pool, pf->cappool);
     }
     memcpy(pf->pool + pf->npool, lit, len);
-    pf->entries[pf->nentries] = (struct bs_pf_entry){
-        (uint32_t)rule, pf->npool, (uint32_t)len, first[h]
-    };
-    first[h] = pf->nentries++;
+    uint32_t e = pf->nentries++;
+    pf->entries[e] = (struct bs_pf_entry){ (uint32_t)rule, pf->npool,
+                                           (uint32_t)len };
     pf->npool += (uint32_t)len;
-    bits[h / 64] |= 1ull << (h % 64);
+    memset(pf->pool + pf->npool, 0, 8);
+    if (len >= 4) {
+        bs_pf_link(pf, bs_pf_load32(u), e);
+        return;
+    }
+    /* Three bytes: under every fourth byte the fold can give (those with
+     * 0x20 set); at the text's last three bytes the scan checks these
+     * literals one by one. */
+    pf->short_entries[pf->nshort++] = e;
+    for (unsigned c = 0x20; c < 0x100; c++) {
+        unsigned char w[4] = { u[0], u[1], u[2], (unsigned char)c };
+        if (c & 0x20)
+            bs_pf_link(pf, bs_pf_load32(w), e);
+    }
+}
+
+static int bs_pf_link_cmp(const void *a, const void *b)
+{
+    const struct bs_pf_link *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+/* The links sorted by bucket become the bitmap, ranks and order[]. */
+static void bs_pf_pack(struct bs_prefilter *pf)
+{
+    qsort(pf->links, pf->nlinks, sizeof *pf->links, bs_pf_link_cmp);
+    pf->start = bs_xmalloc(((size_t)pf->nlinks + 1) * sizeof *pf->start);
+    pf->order = bs_xmalloc(((size_t)pf->nlinks + 1) * sizeof *pf->order);
+    uint32_t nb = 0, no = 0;
+    for (uint32_t i = 0; i < pf->nlinks; i++) {
+        const struct bs_pf_link *l = &pf->links[i];
+        if (i && l->hash == l[-1].hash && l->entry == l[-1].entry)
+            continue; /* a short literal twice in one bucket */
+        if (!i || l->hash != l[-1].hash) {
+            pf->bits[l->hash / 64] |= 1ull << (l->hash % 64);
+            pf->start[nb++] = no;
+        }
+        pf->order[no++] = (uint16_t)l->entry;
+    }
+    pf->start[nb] = no;
+    uint32_t r = 0;
+    for (uint32_t w = 0; w < BS_PF_WORDS; w++) {
+        pf->rank[w] = (uint16_t)r;
+        r += (uint32_t)__builtin_popcountll(pf->bits[w]);
+    }
+    free(pf->links);
+    pf->links = NULL;
 }
 
 struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n)
@@ -421,22 +497,20 @@ struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n)
     struct bs_prefilter *pf = bs_xcalloc(1, sizeof *pf);
     pf->nrules = n;
     pf->filtered = bs_xcalloc(bs_prefilter_words(pf), sizeof(uint64_t));
-    pf->first4 = bs_xmalloc(BS_PF_BUCKETS * sizeof *pf->first4);
-    pf->first3 = bs_xmalloc(BS_PF_BUCKETS * sizeof *pf->first3);
-    memset(pf->first4, 0xff, BS_PF_BUCKETS * sizeof *pf->first4);
-    memset(pf->first3, 0xff, BS_PF_BUCKETS * sizeof *pf->first3);
     bs_pf_lit *lits = bs_xmalloc(BS_PF_MAX_ALTS * sizeof *lits);
     for (int i = 0; i < n; i++) {
         int count = patterns[i] ? bs_prefilter_literals(patterns[i], lits,
                                                         BS_PF_MAX_ALTS)
                                 : -1;
-        if (count <= 0)
-            continue; /* not understood: its regex always runs */
+        /* not understood, or beyond what order[] numbers: always run */
+        if (count <= 0 || pf->nentries + (uint32_t)count > UINT16_MAX)
+            continue;
         for (int k = 0; k < count; k++)
             bs_pf_add_literal(pf, lits[k], i);
         pf->filtered[i / 64] |= 1ull << (i % 64);
     }
     free(lits);
+    bs_pf_pack(pf);
     return pf;
 }
 
@@ -445,9 +519,11 @@ void bs_prefilter_free(struct bs_prefilter *pf)
     if (!pf)
         return;
     free(pf->filtered);
-    free(pf->first4);
-    free(pf->first3);
+    free(pf->start);
+    free(pf->order);
     free(pf->entries);
+    free(pf->short_entries);
+    free(pf->links);
     free(pf->pool);
     free(pf);
 }
@@ -457,27 +533,39 @@ size_t bs_prefilter_words(const struct bs_prefilter *pf)
     return ((size_t)pf->nrules + 63) / 64 + 1;
 }
 
-/* Marks the rules of the bucket's literals that occur at p (left bytes
- * of text from there). */
+/* Marks the rule of entry e if its literal occurs at p, where left bytes
+ * of the text begin; lower8 is them lower-cased (the first eight, zero
+ * padded). */
 static void bs_pf_verify(const struct bs_prefilter *pf, uint32_t e,
-                         const unsigned char *p, size_t left, uint64_t *cand)
+                         uint64_t lower8, const unsigned char *p, size_t left,
+                         uint64_t *cand)
 {
-    for (; e != BS_PF_NONE; e = pf->entries[e].next) {
-        const struct bs_pf_entry *x = &pf->entries[e];
-        if (x->len > left)
-            continue;
-        const unsigned char *lit = (const unsigned char *)pf->pool + x->text;
-        size_t j = 0;
-        while (j < x->len && bs_pf_lower(p[j]) == lit[j])
-            j++;
-        if (j == x->len)
-            cand[x->rule / 64] |= 1ull << (x->rule % 64);
+    const struct bs_pf_entry *x = &pf->entries[e];
+    if (x->len > left)
+        return;
+    const unsigned char *lit = (const unsigned char *)pf->pool + x->text;
+    size_t n = x->len < 8 ? x->len : 8;
+    uint64_t mask = n == 8 ? ~0ull : (1ull << (8 * n)) - 1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    mask = n == 8 ? ~0ull : ~(~0ull >> (8 * n));
+#endif
+    if (((lower8 ^ bs_pf_load64(lit)) & mask) != 0)
+        return;
+    for (size_t j = 8; j < x->len; j += 8) {
+        size_t at = j + 8 <= x->len ? j : x->len - 8; /* last: overlap */
+        if (bs_pf_lower8(bs_pf_load64(p + at)) != bs_pf_load64(lit + at))
+            return;
     }
+    cand[x->rule / 64] |= 1ull << (x->rule % 64);
 }
 
-static bool bs_pf_bit(const uint64_t *bits, uint32_t h)
+static uint64_t bs_pf_lower_at(const unsigned char *p, size_t left)
 {
-    return (bits[h / 64] >> (h % 64)) & 1;
+    unsigned char b[8] = { 0 };
+    if (left >= 8)
+        return bs_pf_lower8(bs_pf_load64(p));
+    memcpy(b, p, left);
+    return bs_pf_lower8(bs_pf_load64(b));
 }
 
 void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
@@ -485,24 +573,22 @@ void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
 {
     memset(cand, 0, bs_prefilter_words(pf) * sizeof *cand);
     const unsigned char *p = (const unsigned char *)text;
-    const uint32_t three = bs_pf_load32((const unsigned char *)"\xff\xff\xff");
-    size_t i = 0;
-    for (; i + 4 <= len; i++) {
-        uint32_t w = bs_pf_load32(p + i) | 0x20202020u;
-        uint32_t h = bs_pf_hash(w);
-        if (bs_pf_bit(pf->bits4, h))
-            bs_pf_verify(pf, pf->first4[h], p + i, len - i, cand);
-        if (pf->any3) {
-            uint32_t h3 = bs_pf_hash(w & three);
-            if (bs_pf_bit(pf->bits3, h3))
-                bs_pf_verify(pf, pf->first3[h3], p + i, len - i, cand);
-        }
+    for (size_t i = 0; i + 4 <= len; i++) {
+        uint32_t h = bs_pf_hash(bs_pf_load32(p + i) | BS_PF_FOLD4);
+        uint64_t word = pf->bits[h / 64], bit = 1ull << (h % 64);
+        if (!(word & bit))
+            continue;
+        uint32_t r = pf->rank[h / 64] +
+                     (uint32_t)__builtin_popcountll(word & (bit - 1));
+        uint64_t lower8 = bs_pf_lower_at(p + i, len - i);
+        for (uint32_t k = pf->start[r]; k < pf->start[r + 1]; k++)
+            bs_pf_verify(pf, pf->order[k], lower8, p + i, len - i, cand);
     }
-    if (pf->any3 && len >= 3) { /* the last three bytes */
-        i = len - 3;
-        uint32_t h3 = bs_pf_hash(bs_pf_window(p + i, 3));
-        if (bs_pf_bit(pf->bits3, h3))
-            bs_pf_verify(pf, pf->first3[h3], p + i, 3, cand);
+    if (len >= 3) { /* a literal of three bytes that ends the text */
+        uint64_t lower8 = bs_pf_lower_at(p + len - 3, 3);
+        for (uint32_t k = 0; k < pf->nshort; k++)
+            bs_pf_verify(pf, pf->short_entries[k], lower8, p + len - 3, 3,
+                         cand);
     }
 }
 
