@@ -338,10 +338,11 @@ int bs_prefilter_literals(const char *pattern, char (*lits)[64], int max)
 
 /* ---- the window index -------------------------------------------------- */
 
-/* Each literal is indexed by its first four bytes with ASCII letters
- * folded to lower case by OR 0x20 (other bytes change too, the same way
- * in text and literal, so equal windows stay equal); a literal of three
- * bytes by every four-byte window that starts with it. A scan hashes the
+/* Each literal is indexed by four of its bytes (those least likely to
+ * occur by chance) with ASCII letters folded to lower case by OR 0x20
+ * (other bytes change too, the same way in text and literal, so equal
+ * windows stay equal); a literal of three bytes by every four-byte
+ * window that starts with it. A scan hashes the
  * window at every position of the text and tests one bit of a bitmap
  * that stays in the L1 cache; the positions are independent of each
  * other, unlike the steps of an automaton. On a set bit, the literals of
@@ -354,8 +355,9 @@ int bs_prefilter_literals(const char *pattern, char (*lits)[64], int max)
 
 struct bs_pf_entry {
     uint32_t rule;
-    uint32_t text; /* offset of the lower-cased literal in pool */
+    uint32_t text;   /* offset of the lower-cased literal in pool */
     uint32_t len;
+    uint32_t window; /* offset of the four bytes it is indexed by */
 };
 
 struct bs_pf_link { /* while building: one entry in one bucket */
@@ -420,6 +422,48 @@ static void bs_pf_link(struct bs_prefilter *pf, uint32_t window, uint32_t e)
         (struct bs_pf_link){ bs_pf_hash(window | BS_PF_FOLD4), e };
 }
 
+/* How common a byte is in failure texts, 0 (rare) to 9: spaces, vowels
+ * and the frequent consonants, digits and the punctuation of codes. */
+static unsigned bs_pf_commonness(unsigned char c)
+{
+    static const char common[] = " etaoinsrhldcu0123456789.-:mfpgwy";
+    const char *at = c ? strchr(common, c) : NULL;
+    return at ? 9 - (unsigned)(at - common) * 9 / (sizeof common - 1) : 0;
+}
+
+/* Words most SMTP replies and Postfix texts have: a window inside one of
+ * them would stop the scan in nearly every text. */
+static const char bs_pf_smtp_words[] =
+    " host said: (in reply to rcpt to command) mail from end of data "
+    "message recipient sender address user mailbox domain server smtp "
+    "esmtp service relay rejected denied refused blocked policy "
+    "temporarily deferred please try again later connection unknown "
+    "account delivery http://www. https://support. .com/ .net/ .jp/ "
+    "error reason because the and for not with your this has been ";
+
+/* The offset of the literal's four bytes least likely to occur in a text
+ * by chance (its first four when all are alike), so that the scan stops
+ * at few positions that do not begin it. */
+static size_t bs_pf_rare_offset(const unsigned char *u, size_t len)
+{
+    size_t best = 0;
+    unsigned best_score = UINT32_MAX;
+    for (size_t o = 0; o + 4 <= len; o++) {
+        unsigned score = 0;
+        for (size_t j = 0; j < 4; j++)
+            score += bs_pf_commonness(u[o + j]);
+        char w[5] = { (char)u[o], (char)u[o + 1], (char)u[o + 2],
+                      (char)u[o + 3], '\0' };
+        if (strstr(bs_pf_smtp_words, w))
+            score += 100;
+        if (score < best_score) {
+            best = o;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
 static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
                               int rule)
 {
@@ -438,12 +482,13 @@ static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
     }
     memcpy(pf->pool + pf->npool, lit, len);
     uint32_t e = pf->nentries++;
+    size_t o = len >= 4 ? bs_pf_rare_offset(u, len) : 0;
     pf->entries[e] = (struct bs_pf_entry){ (uint32_t)rule, pf->npool,
-                                           (uint32_t)len };
+                                           (uint32_t)len, (uint32_t)o };
     pf->npool += (uint32_t)len;
     memset(pf->pool + pf->npool, 0, 8);
     if (len >= 4) {
-        bs_pf_link(pf, bs_pf_load32(u), e);
+        bs_pf_link(pf, bs_pf_load32(u + o), e);
         return;
     }
     /* Three bytes: under every fourth byte the fold can give (those with
@@ -455,6 +500,15 @@ static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
         if (c & 0x20)
             bs_pf_link(pf, bs_pf_load32(w), e);
     }
+}
+
+/* The set bits of v (no popcnt instruction in the baseline x86-64). */
+static uint32_t bs_pf_popcount(uint64_t v)
+{
+    v = v - ((v >> 1) & 0x5555555555555555ull);
+    v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+    v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (uint32_t)((v * 0x0101010101010101ull) >> 56);
 }
 
 static int bs_pf_link_cmp(const void *a, const void *b)
@@ -486,7 +540,7 @@ static void bs_pf_pack(struct bs_prefilter *pf)
     uint32_t r = 0;
     for (uint32_t w = 0; w < BS_PF_WORDS; w++) {
         pf->rank[w] = (uint16_t)r;
-        r += (uint32_t)__builtin_popcountll(pf->bits[w]);
+        r += bs_pf_popcount(pf->bits[w]);
     }
     free(pf->links);
     pf->links = NULL;
@@ -536,11 +590,11 @@ size_t bs_prefilter_words(const struct bs_prefilter *pf)
 /* Marks the rule of entry e if its literal occurs at p, where left bytes
  * of the text begin; lower8 is them lower-cased (the first eight, zero
  * padded). */
-static void bs_pf_verify(const struct bs_prefilter *pf, uint32_t e,
-                         uint64_t lower8, const unsigned char *p, size_t left,
-                         uint64_t *cand)
+static void bs_pf_verify_at(const struct bs_prefilter *pf,
+                            const struct bs_pf_entry *x, uint64_t lower8,
+                            const unsigned char *p, size_t left,
+                            uint64_t *cand)
 {
-    const struct bs_pf_entry *x = &pf->entries[e];
     if (x->len > left)
         return;
     const unsigned char *lit = (const unsigned char *)pf->pool + x->text;
@@ -568,6 +622,20 @@ static uint64_t bs_pf_lower_at(const unsigned char *p, size_t left)
     return bs_pf_lower8(bs_pf_load64(b));
 }
 
+/* Entry e's literal around position i of the text (its window there). */
+static void bs_pf_verify(const struct bs_prefilter *pf, uint32_t e,
+                         const unsigned char *text, size_t len, size_t i,
+                         uint64_t *cand)
+{
+    const struct bs_pf_entry *x = &pf->entries[e];
+    if (x->window > i)
+        return;
+    const unsigned char *p = text + i - x->window;
+    size_t left = len - (i - x->window);
+    bs_pf_verify_at(pf, x, bs_pf_lower_at(p, left), p, left, cand);
+}
+
+
 void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
                        size_t len, uint64_t *cand)
 {
@@ -578,17 +646,15 @@ void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
         uint64_t word = pf->bits[h / 64], bit = 1ull << (h % 64);
         if (!(word & bit))
             continue;
-        uint32_t r = pf->rank[h / 64] +
-                     (uint32_t)__builtin_popcountll(word & (bit - 1));
-        uint64_t lower8 = bs_pf_lower_at(p + i, len - i);
+        uint32_t r = pf->rank[h / 64] + bs_pf_popcount(word & (bit - 1));
         for (uint32_t k = pf->start[r]; k < pf->start[r + 1]; k++)
-            bs_pf_verify(pf, pf->order[k], lower8, p + i, len - i, cand);
+            bs_pf_verify(pf, pf->order[k], p, len, i, cand);
     }
     if (len >= 3) { /* a literal of three bytes that ends the text */
         uint64_t lower8 = bs_pf_lower_at(p + len - 3, 3);
         for (uint32_t k = 0; k < pf->nshort; k++)
-            bs_pf_verify(pf, pf->short_entries[k], lower8, p + len - 3, 3,
-                         cand);
+            bs_pf_verify_at(pf, &pf->entries[pf->short_entries[k]], lower8,
+                            p + len - 3, 3, cand);
     }
 }
 
