@@ -272,10 +272,15 @@ static int bs_classify_best_rule(struct bs_classifier *c, unsigned provider,
                                  struct bs_slice text)
 {
     int code = bs_reply_code(text);
-    if (c->prefilter)
+    bool filter = c->prefilter && !c->no_prefilter;
+    if (filter)
         bs_prefilter_scan(c->prefilter, text.ptr, text.len, c->cand);
     for (int k = 0; k < c->nrules; k++) {
         int i = c->order[k];
+        /* most rules are out by their bit alone, before their struct is
+         * looked at: their text cannot match */
+        if (filter && !((c->cand[i / 64] >> (i % 64)) & 1))
+            continue;
         if (bs_rule_holds(c, &c->rules[i], provider, code, dsn, have_dsn,
                           text))
             return i;

@@ -639,7 +639,9 @@ static void bs_pf_verify(const struct bs_prefilter *pf, uint32_t e,
 void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
                        size_t len, uint64_t *cand)
 {
-    memset(cand, 0, bs_prefilter_words(pf) * sizeof *cand);
+    size_t words = bs_prefilter_words(pf);
+    for (size_t w = 0; w < words; w++) /* unfiltered rules may match */
+        cand[w] = ~pf->filtered[w];
     const unsigned char *p = (const unsigned char *)text;
     for (size_t i = 0; i + 4 <= len; i++) {
         uint32_t h = bs_pf_hash(bs_pf_load32(p + i) | BS_PF_FOLD4);

@@ -38,8 +38,9 @@ void bs_prefilter_free(struct bs_prefilter *pf);
 
 /* The words of a candidate set: (n + 63) / 64. */
 size_t bs_prefilter_words(const struct bs_prefilter *pf);
-/* Marks in cand (bs_prefilter_words() words, cleared here) the rules
- * that may match text, in any ASCII case. */
+/* Sets in cand (bs_prefilter_words() words, all written here) the bit
+ * of every rule that may match text, in any ASCII case: the rules one of
+ * whose literals occurs, and the rules it does not filter. */
 void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
                        size_t len, uint64_t *cand);
 /* May rule i's regex match the text cand was computed for? */
