@@ -74,4 +74,20 @@ static inline bool bs_is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+#define BS_U64_DIGITS 20
+/* v in decimal into buf, without a NUL; returns the length (snprintf's
+ * "%llu" without its cost on a per-line path). */
+static inline size_t bs_u64_decimal(uint64_t v, char buf[BS_U64_DIGITS])
+{
+    char tmp[BS_U64_DIGITS];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    return n;
+}
+
 #endif

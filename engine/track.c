@@ -17,7 +17,8 @@
  */
 #include "engine_impl.h"
 
-#include <stdio.h>
+#include "scan.h"
+
 #include <stdlib.h>
 
 #define BS_KEY_MAX BS_QUEUE_ID_MAX
@@ -147,25 +148,36 @@ static bool bs_is_content_filter_handoff(const struct bs_event *ev)
            bs_memmem(ev->text.ptr, ev->text.len, "queued as", 9) != NULL;
 }
 
+/* Is the '/' at t[i] a line break of qmail-send's encoding? It is where
+ * it ends the text, or precedes "Remote_host_said" or a reply line
+ * ("550-5.7.26_..."). */
+static bool bs_track_qmail_break(struct bs_slice t, size_t i)
+{
+    const char *next = t.ptr + i + 1;
+    size_t left = t.len - i - 1;
+    bool reply = left >= 4 && bs_is_digit(next[0]) && bs_is_digit(next[1]) &&
+                 bs_is_digit(next[2]) && (next[3] == '-' || next[3] == '_');
+    return left == 0 || reply ||
+           (left >= 16 && !memcmp(next, "Remote_host_said", 16));
+}
+
 /* qmail-send's encoding back to text: '_' was a space, '/' was a line
- * break where it ends the text, precedes "Remote_host_said" or a reply
- * line ("550-5.7.26_..."); other '/' (URLs) stay. */
+ * break (bs_track_qmail_break); other '/' (URLs) stay. The text is copied
+ * whole and only those two characters, found eight bytes at a time, are
+ * looked at. */
 static struct bs_slice bs_track_qmail_decode(struct bs_engine *e,
                                              struct bs_slice t)
 {
     size_t n = BS_MIN(t.len, sizeof e->decoded);
-    for (size_t i = 0; i < n; i++) {
-        char c = t.ptr[i];
-        const char *next = t.ptr + i + 1;
-        size_t left = t.len - i - 1;
-        bool reply = left >= 4 && bs_is_digit(next[0]) &&
-                     bs_is_digit(next[1]) && bs_is_digit(next[2]) &&
-                     (next[3] == '-' || next[3] == '_');
-        bool line_break = c == '/' &&
-                          (left == 0 || reply ||
-                           (left >= 16 && !memcmp(next, "Remote_host_said",
-                                                  16)));
-        e->decoded[i] = (c == '_' || line_break) ? ' ' : c;
+    if (n)
+        memcpy(e->decoded, t.ptr, n);
+    const char *end = t.ptr + n;
+    for (const char *q = t.ptr; (q = bs_find_any3(q, end, '_', '/', '/')) <
+                                end;
+         q++) {
+        size_t i = (size_t)(q - t.ptr);
+        if (*q == '_' || bs_track_qmail_break(t, i))
+            e->decoded[i] = ' ';
     }
     while (n && e->decoded[n - 1] == ' ')
         n--;
@@ -334,18 +346,17 @@ static void bs_track_qmail_start(struct bs_engine *e,
 static void bs_track_qmail_delivery(struct bs_engine *e,
                                     const struct bs_event *ev)
 {
-    char buf[BS_KEY_MAX + 1], num[24];
+    char buf[BS_KEY_MAX + 1], num[BS_U64_DIGITS];
     struct bs_attempt a = { ev, NULL, 0, e->id_unknown_rcpt,
                             bs_track_qmail_decode(e, ev->text), false, 0 };
     struct bs_message *d = bs_correlator_find(
         e->deliveries, bs_track_delivery_key(ev, buf));
     if (d) {
-        int n = snprintf(num, sizeof num, "%llu",
-                         (unsigned long long)d->link);
+        size_t n = bs_u64_decimal(d->link, num);
         a.rcpt_hash = d->rcpt_hash;
         a.rcpt_domain = d->rcpt_domain;
         bs_correlator_remove(e->deliveries, d);
-        a.m = bs_track_message(e, ev, bs_slice_make(num, (size_t)n));
+        a.m = bs_track_message(e, ev, bs_slice_make(num, n));
     } else {
         e->out.qmail_unstarted++;
     }
