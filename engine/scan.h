@@ -47,6 +47,35 @@ static inline const char *bs_find_any3(const char *p, const char *end,
     return p;
 }
 
+/* The high bit of each byte of v that is zero, and of no other (exact,
+ * unlike bs_scan_zero_bytes: for the last match as well as the first). */
+static inline uint64_t bs_scan_zero_bytes_exact(uint64_t v)
+{
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+    return ~(((v & low7) + low7) | v | low7);
+}
+
+/* The last byte in [p, end) that is ch, or NULL. */
+static inline const char *bs_rfind_byte(const char *p, const char *end,
+                                        char ch)
+{
+#ifdef BS_SCAN_SWAR
+    const uint64_t m = 0x0101010101010101ULL * (unsigned char)ch;
+    while (end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, end - 8, 8);
+        uint64_t hit = bs_scan_zero_bytes_exact(v ^ m);
+        if (hit)
+            return end - 8 + (7 - (__builtin_clzll(hit) >> 3));
+        end -= 8;
+    }
+#endif
+    while (end > p)
+        if (*--end == ch)
+            return end;
+    return NULL;
+}
+
 /* n bytes at a and b are equal (memcmp() == 0 without the call, for the
  * short keys of hash tables and caches). */
 static inline bool bs_mem_eq(const void *a, const void *b, size_t n)

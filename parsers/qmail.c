@@ -24,6 +24,8 @@
  */
 #include "parser.h"
 
+#include "../engine/scan.h"
+
 struct bs_q_cursor {
     const char *p, *end;
 };
@@ -35,7 +37,7 @@ static bool bs_q_claims(struct bs_slice program)
 
 static bool bs_q_lit(struct bs_q_cursor *c, const char *lit, size_t n)
 {
-    if ((size_t)(c->end - c->p) < n || memcmp(c->p, lit, n) != 0)
+    if ((size_t)(c->end - c->p) < n || !bs_mem_eq(c->p, lit, n))
         return false;
     c->p += n;
     return true;
@@ -45,7 +47,8 @@ static bool bs_q_lit(struct bs_q_cursor *c, const char *lit, size_t n)
 static struct bs_slice bs_q_number(struct bs_q_cursor *c)
 {
     const char *s = c->p;
-    while (c->p < c->end && bs_is_digit(*c->p) && c->p - s < 20)
+    const char *lim = c->end - s > 20 ? s + 20 : c->end;
+    while (c->p < lim && bs_is_digit(*c->p))
         c->p++;
     return bs_slice_make(s, (size_t)(c->p - s));
 }
@@ -54,8 +57,7 @@ static struct bs_slice bs_q_number(struct bs_q_cursor *c)
 static struct bs_slice bs_q_word(struct bs_q_cursor *c)
 {
     const char *s = c->p;
-    while (c->p < c->end && *c->p != ' ')
-        c->p++;
+    c->p = bs_find_any3(c->p, c->end, ' ', ' ', ' ');
     return bs_slice_make(s, (size_t)(c->p - s));
 }
 
@@ -181,9 +183,8 @@ static enum bs_parse_result bs_q_result(struct bs_q_cursor *c,
     const char *end = c->end;
     while (end > c->p && end[-1] == ' ')
         end--;
-    const char *sp = end;
-    while (sp > c->p && sp[-1] != ' ')
-        sp--;
+    const char *blank = bs_rfind_byte(c->p, end, ' ');
+    const char *sp = blank ? blank + 1 : c->p;
     if (sp > c->p && end - sp > 5 && memcmp(sp, "queue", 5) == 0) {
         ev->queue_ns = bs_slice_make(sp, (size_t)(end - sp));
         end = sp - 1;
@@ -229,10 +230,14 @@ static enum bs_parse_result bs_q_parse(const struct bs_syslog_record *rec,
 {
     struct bs_q_cursor c = { rec->message.ptr,
                              rec->message.ptr + rec->message.len };
+    bs_q_skip_stamp(&c);
+    /* qmail-send's periodic "status: local l/L remote r/R" is most
+     * lines of a busy log: it leaves without the event zeroed. */
+    if (c.end - c.p >= 14 && bs_mem_eq(c.p, "status: local ", 14))
+        return BS_PARSE_SKIPPED;
     memset(ev, 0, sizeof *ev);
     ev->mta = BS_MTA_QMAIL;
     ev->time = rec->time;
-    bs_q_skip_stamp(&c);
     if (BS_Q_LIT(&c, "new msg "))
         return bs_q_msg(&c, ev, BS_EV_MESSAGE_NEW);
     if (BS_Q_LIT(&c, "info msg "))
