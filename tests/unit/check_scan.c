@@ -1,0 +1,128 @@
+/*
+ * check_scan.c - the eight-bytes-at-a-time searches of scan.h against
+ * byte-by-byte definitions: every offset, length and alignment of random
+ * buffers whose bytes are drawn from a small alphabet (so matches are
+ * dense), with the stop characters at the edges of eight-byte words,
+ * high-bit bytes next to them (borrows across bytes), and the buffer's
+ * end exactly where a read past it would see a match.
+ */
+#include "scan.h"
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *naive_find3(const char *p, const char *end, char a,
+                               char b, char c)
+{
+    while (p < end && *p != a && *p != b && *p != c)
+        p++;
+    return p;
+}
+
+static const char *naive_rfind(const char *p, const char *end, char ch)
+{
+    const char *last = NULL;
+    for (; p < end; p++)
+        if (*p == ch)
+            last = p;
+    return last;
+}
+
+/* Random bytes from a set where ' ', ',', '=' and '\x80'..'\xff' are
+ * frequent, in a buffer padded with the stop characters on both sides
+ * (a read outside [p, end) would find them). */
+static void fill(char *buf, size_t n, unsigned *seed)
+{
+    static const char alphabet[] = " ,=ab0\x80\xff\x01\x7f";
+    for (size_t i = 0; i < n; i++)
+        buf[i] = alphabet[rand_r(seed) % (sizeof alphabet - 1)];
+}
+
+START_TEST(test_find_any3_matches_naive)
+{
+    char buf[96];
+    unsigned seed = 1234;
+    for (int round = 0; round < 3000; round++) {
+        fill(buf, sizeof buf, &seed);
+        size_t from = (size_t)rand_r(&seed) % 40;
+        size_t to = from + (size_t)rand_r(&seed) % 40;
+        const char *p = buf + from, *end = buf + to;
+        /* a match just past the end must not be seen */
+        buf[to] = ' ';
+        ck_assert_ptr_eq(bs_find_any3(p, end, ' ', ',', '='),
+                         naive_find3(p, end, ' ', ',', '='));
+        ck_assert_ptr_eq(bs_find_any3(p, end, '\xff', '\xff', '\xff'),
+                         naive_find3(p, end, '\xff', '\xff', '\xff'));
+        ck_assert_ptr_eq(bs_find_any3(p, end, '\x80', 'a', '\x01'),
+                         naive_find3(p, end, '\x80', 'a', '\x01'));
+        ck_assert_ptr_eq(bs_find_any3(p, end, 'q', 'q', 'q'), end);
+    }
+}
+END_TEST
+
+START_TEST(test_rfind_byte_matches_naive)
+{
+    char buf[96];
+    unsigned seed = 99;
+    for (int round = 0; round < 3000; round++) {
+        fill(buf, sizeof buf, &seed);
+        size_t from = 1 + (size_t)rand_r(&seed) % 40;
+        size_t to = from + (size_t)rand_r(&seed) % 40;
+        const char *p = buf + from, *end = buf + to;
+        buf[from - 1] = ' '; /* a match just before the start */
+        for (const char *ch = " ,\x80\xff\x01"; *ch; ch++)
+            ck_assert_ptr_eq(bs_rfind_byte(p, end, *ch),
+                             naive_rfind(p, end, *ch));
+        ck_assert_ptr_null(bs_rfind_byte(p, end, 'q'));
+    }
+}
+END_TEST
+
+START_TEST(test_mem_eq_matches_memcmp)
+{
+    char a[64], b[64];
+    unsigned seed = 7;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (size_t)rand_r(&seed) % 40;
+        size_t oa = (size_t)rand_r(&seed) % 8, ob = (size_t)rand_r(&seed) % 8;
+        fill(a, sizeof a, &seed);
+        memcpy(b + ob, a + oa, n);
+        if (n && rand_r(&seed) % 2) /* one byte different, anywhere */
+            b[ob + (size_t)rand_r(&seed) % n] ^= (char)(1 << (rand_r(&seed) % 8));
+        ck_assert_int_eq(bs_mem_eq(a + oa, b + ob, n),
+                         memcmp(a + oa, b + ob, n) == 0);
+    }
+}
+END_TEST
+
+START_TEST(test_u64_decimal)
+{
+    static const uint64_t values[] = { 0, 7, 10, 99, 100, 1664377,
+                                       18446744073709551615ull };
+    for (size_t i = 0; i < BS_ARRAY_LEN(values); i++) {
+        char want[32], got[BS_U64_DIGITS + 1];
+        snprintf(want, sizeof want, "%llu", (unsigned long long)values[i]);
+        size_t n = bs_u64_decimal(values[i], got);
+        got[n] = '\0';
+        ck_assert_str_eq(got, want);
+    }
+}
+END_TEST
+
+static Suite *scan_suite(void)
+{
+    Suite *s = suite_create("scan");
+    TCase *tc = tcase_create("scan");
+    tcase_add_test(tc, test_find_any3_matches_naive);
+    tcase_add_test(tc, test_rfind_byte_matches_naive);
+    tcase_add_test(tc, test_mem_eq_matches_memcmp);
+    tcase_add_test(tc, test_u64_decimal);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return bs_test_run(scan_suite());
+}
