@@ -4,6 +4,7 @@
  * load factor of at most one half.
  */
 #include "correlate.h"
+#include "scan.h"
 
 #include <stdlib.h>
 
@@ -50,7 +51,7 @@ struct bs_message *bs_correlator_find(struct bs_correlator *c,
         struct bs_message *m = &c->slots[i];
         if (!m->qid_len)
             return NULL;
-        if (m->qid_len == qid.len && memcmp(m->qid, qid.ptr, qid.len) == 0)
+        if (m->qid_len == qid.len && bs_mem_eq(m->qid, qid.ptr, qid.len))
             return m;
     }
 }

@@ -6,6 +6,7 @@
  * overflow id), and never change, so they can be stored anywhere.
  */
 #include "intern.h"
+#include "scan.h"
 
 #include <stdlib.h>
 
@@ -77,7 +78,7 @@ static size_t bs_intern_slot(const struct bs_intern *t, const char *s,
         if (!id)
             return i;
         const struct bs_intern_entry *e = &t->entries[id];
-        if (e->hash == h && e->len == n && memcmp(e->str, s, n) == 0)
+        if (e->hash == h && e->len == n && bs_mem_eq(e->str, s, n))
             return i;
         i = (i + 1) & (t->nslots - 1);
     }

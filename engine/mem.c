@@ -6,6 +6,7 @@
  * caps in the modules long before memory runs out.
  */
 #include "common.h"
+#include "scan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,14 +122,34 @@ const char *bs_memmem(const char *hay, size_t hay_len, const char *needle,
 {
     if (n == 0)
         return hay;
-    while (hay_len >= n) {
-        const char *p = memchr(hay, needle[0], hay_len - n + 1);
-        if (!p)
-            return NULL;
-        if (memcmp(p, needle, n) == 0)
-            return p;
-        hay_len -= (size_t)(p - hay) + 1;
-        hay = p + 1;
+    if (n > hay_len)
+        return NULL;
+    if (n == 1)
+        return memchr(hay, needle[0], hay_len);
+    const char *p = hay, *last = hay + hay_len - n; /* last start */
+#ifdef BS_SCAN_SWAR
+    /* Starts where the first two bytes of the needle are: both tested
+     * for eight starts at once, the rest compared at those only. */
+    const uint64_t ones = 0x0101010101010101ULL;
+    const uint64_t m0 = ones * (unsigned char)needle[0],
+                   m1 = ones * (unsigned char)needle[1];
+    while (last - p >= 8) { /* p + 9 bytes are inside */
+        uint64_t v, w;
+        memcpy(&v, p, 8);
+        memcpy(&w, p + 1, 8);
+        uint64_t hit = bs_scan_zero_bytes_exact(v ^ m0) &
+                       bs_scan_zero_bytes_exact(w ^ m1);
+        while (hit) {
+            const char *at = p + (__builtin_ctzll(hit) >> 3);
+            if (bs_mem_eq(at + 2, needle + 2, n - 2))
+                return at;
+            hit &= hit - 1;
+        }
+        p += 8;
     }
+#endif
+    for (; p <= last; p++)
+        if (p[0] == needle[0] && bs_mem_eq(p + 1, needle + 1, n - 1))
+            return p;
     return NULL;
 }

@@ -1,5 +1,6 @@
 /*
- * check_scan.c - the eight-bytes-at-a-time searches of scan.h against
+ * check_scan.c - the eight-bytes-at-a-time searches of scan.h (and
+ * bs_memmem, which uses them) against
  * byte-by-byte definitions: every offset, length and alignment of random
  * buffers whose bytes are drawn from a small alphabet (so matches are
  * dense), with the stop characters at the edges of eight-byte words,
@@ -96,6 +97,31 @@ START_TEST(test_mem_eq_matches_memcmp)
 }
 END_TEST
 
+static const char *naive_memmem(const char *h, size_t hn, const char *n,
+                                size_t nn)
+{
+    for (size_t i = 0; i + nn <= hn; i++)
+        if (memcmp(h + i, n, nn) == 0)
+            return h + i;
+    return NULL;
+}
+
+START_TEST(test_memmem_matches_naive)
+{
+    char hay[96], needle[8];
+    unsigned seed = 5;
+    for (int round = 0; round < 20000; round++) {
+        fill(hay, sizeof hay, &seed);
+        size_t from = (size_t)rand_r(&seed) % 30;
+        size_t hn = (size_t)rand_r(&seed) % 60;
+        size_t nn = (size_t)rand_r(&seed) % 5;
+        fill(needle, nn, &seed);
+        ck_assert_ptr_eq(bs_memmem(hay + from, hn, needle, nn),
+                         naive_memmem(hay + from, hn, needle, nn));
+    }
+}
+END_TEST
+
 START_TEST(test_u64_decimal)
 {
     static const uint64_t values[] = { 0, 7, 10, 99, 100, 1664377,
@@ -117,6 +143,7 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, test_find_any3_matches_naive);
     tcase_add_test(tc, test_rfind_byte_matches_naive);
     tcase_add_test(tc, test_mem_eq_matches_memcmp);
+    tcase_add_test(tc, test_memmem_matches_naive);
     tcase_add_test(tc, test_u64_decimal);
     suite_add_tcase(s, tc);
     return s;
