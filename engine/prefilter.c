@@ -139,6 +139,49 @@ static const char *bs_pf_quantifier(const char *p, const char *end,
     return p;
 }
 
+/* How common a byte is in failure texts, 0 (rare) to 9: spaces, vowels
+ * and the frequent consonants, digits and the punctuation of codes. */
+static unsigned bs_pf_commonness(unsigned char c)
+{
+    static const char common[] = " etaoinsrhldcu0123456789.-:mfpgwy";
+    const char *at = c ? strchr(common, c) : NULL;
+    return at ? 9 - (unsigned)(at - common) * 9 / (sizeof common - 1) : 0;
+}
+
+/* Words most SMTP replies and Postfix texts have: a window inside one of
+ * them would stop the scan in nearly every text. */
+static const char bs_pf_smtp_words[] =
+    " host said: (in reply to rcpt to command) mail from end of data "
+    "message recipient sender address user mailbox domain server smtp "
+    "esmtp service relay rejected denied refused blocked policy "
+    "temporarily deferred please try again later connection unknown "
+    "account delivery http://www. https://support. .com/ .net/ .jp/ "
+    "error reason because the and for not with your this has been ";
+
+/* How unlikely a literal is to occur in a reply by chance: rare bytes
+ * count more, and a literal that is itself a common SMTP word little. */
+static int bs_pf_literal_rarity(const char *lit)
+{
+    int score = 0;
+    for (const char *q = lit; *q; q++)
+        score += 10 - (int)bs_pf_commonness((unsigned char)*q);
+    if (strstr(bs_pf_smtp_words, lit))
+        score /= 4;
+    return score;
+}
+
+/* A set is as likely to let a text through as its likeliest literal. */
+static int bs_pf_set_rarity(bs_pf_lit *lits, int n)
+{
+    int worst = INT32_MAX;
+    for (int i = 0; i < n; i++) {
+        int r = bs_pf_literal_rarity(lits[i]);
+        if (r < worst)
+            worst = r;
+    }
+    return worst;
+}
+
 struct bs_pf_run {
     char run[BS_PF_LIT_MAX + 1], best[BS_PF_LIT_MAX + 1];
     size_t nrun, nbest;
@@ -206,14 +249,16 @@ static const char *bs_pf_group_inner(const char *p, const char *after,
 }
 
 /* A set of literals one of which any match of the alternative [p, end)
- * contains: its longest literal run, or else the smallest set of one of
- * its mandatory groups. Returns how many, or -1. */
+ * contains: its longest literal run or the set of one of its mandatory
+ * groups, whichever is least likely to occur by chance
+ * (bs_pf_set_rarity; the run when they are alike). Returns how many, or
+ * -1. */
 static int bs_pf_alternative(const char *p, const char *end, bs_pf_lit *lits,
                              int max, int depth)
 {
     struct bs_pf_run r = { .nrun = 0, .nbest = 0 };
     bs_pf_lit *tmp = bs_xmalloc(BS_PF_MAX_ALTS * sizeof *tmp);
-    int best_group = -1;
+    int best_group = -1, best_rarity = -1;
     char kind;
     while (p < end) {
         bool opaque;
@@ -238,9 +283,12 @@ static int bs_pf_alternative(const char *p, const char *end, bs_pf_lit *lits,
             int n = inner ? bs_pf_set(inner, inner_end, tmp, BS_PF_MAX_ALTS,
                                       depth + 1)
                           : -1;
-            if (n > 0 && n <= max && (best_group < 0 || n < best_group)) {
+            int rarity = n > 0 && n <= max ? bs_pf_set_rarity(tmp, n) : -1;
+            if (rarity > best_rarity ||
+                (rarity >= 0 && rarity == best_rarity && n < best_group)) {
                 memcpy(lits, tmp, (size_t)n * sizeof *lits);
                 best_group = n;
+                best_rarity = rarity;
             }
         }
         if (opaque) {
@@ -258,9 +306,11 @@ static int bs_pf_alternative(const char *p, const char *end, bs_pf_lit *lits,
     bs_pf_end_run(&r);
     free(tmp);
     if (r.nbest >= BS_PREFILTER_MIN_LITERAL && max >= 1) {
-        memcpy(lits[0], r.best, r.nbest);
-        lits[0][r.nbest] = '\0';
-        return 1;
+        r.best[r.nbest] = '\0';
+        if (best_group < 0 || bs_pf_literal_rarity(r.best) >= best_rarity) {
+            memcpy(lits[0], r.best, r.nbest + 1);
+            return 1;
+        }
     }
     return best_group;
 give_up:
@@ -421,25 +471,6 @@ static void bs_pf_link(struct bs_prefilter *pf, uint32_t window, uint32_t e)
     pf->links[pf->nlinks++] =
         (struct bs_pf_link){ bs_pf_hash(window | BS_PF_FOLD4), e };
 }
-
-/* How common a byte is in failure texts, 0 (rare) to 9: spaces, vowels
- * and the frequent consonants, digits and the punctuation of codes. */
-static unsigned bs_pf_commonness(unsigned char c)
-{
-    static const char common[] = " etaoinsrhldcu0123456789.-:mfpgwy";
-    const char *at = c ? strchr(common, c) : NULL;
-    return at ? 9 - (unsigned)(at - common) * 9 / (sizeof common - 1) : 0;
-}
-
-/* Words most SMTP replies and Postfix texts have: a window inside one of
- * them would stop the scan in nearly every text. */
-static const char bs_pf_smtp_words[] =
-    " host said: (in reply to rcpt to command) mail from end of data "
-    "message recipient sender address user mailbox domain server smtp "
-    "esmtp service relay rejected denied refused blocked policy "
-    "temporarily deferred please try again later connection unknown "
-    "account delivery http://www. https://support. .com/ .net/ .jp/ "
-    "error reason because the and for not with your this has been ";
 
 /* The offset of the literal's four bytes least likely to occur in a text
  * by chance (its first four when all are alike), so that the scan stops
