@@ -76,6 +76,56 @@ static inline const char *bs_rfind_byte(const char *p, const char *end,
     return NULL;
 }
 
+/* The first byte in [p, end) that is not an ASCII digit, or end. */
+static inline const char *bs_skip_digits(const char *p, const char *end)
+{
+#ifdef BS_SCAN_SWAR
+    const uint64_t high = 0x8080808080808080ULL;
+    while (end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        uint64_t low7 = v & ~high;
+        /* high bit: at least '0', and above '9'; per byte, no carries */
+        uint64_t ge0 = low7 + 0x5050505050505050ULL;
+        uint64_t gt9 = low7 + 0x4646464646464646ULL;
+        uint64_t other = ~(ge0 & ~gt9 & ~v) & high;
+        if (other)
+            return p + (__builtin_ctzll(other) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < end && bs_is_digit(*p))
+        p++;
+    return p;
+}
+
+/* The first byte in [p, end) that is not an ASCII letter or digit, or
+ * end. */
+static inline const char *bs_skip_alnum(const char *p, const char *end)
+{
+#ifdef BS_SCAN_SWAR
+    const uint64_t high = 0x8080808080808080ULL;
+    while (end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        uint64_t low7 = v & ~high;
+        uint64_t digit = (low7 + 0x5050505050505050ULL) &
+                         ~(low7 + 0x4646464646464646ULL);
+        uint64_t folded = low7 | 0x2020202020202020ULL; /* 'A' -> 'a' */
+        uint64_t letter = (folded + 0x1f1f1f1f1f1f1f1fULL) &
+                          ~(folded + 0x0505050505050505ULL);
+        uint64_t other = ~((digit | letter) & ~v) & high;
+        if (other)
+            return p + (__builtin_ctzll(other) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < end && (bs_is_digit(*p) || ((*p | 0x20) >= 'a' &&
+                                           (*p | 0x20) <= 'z')))
+        p++;
+    return p;
+}
+
 /* n bytes at a and b are equal (memcmp() == 0 without the call, for the
  * short keys of hash tables and caches). */
 static inline bool bs_mem_eq(const void *a, const void *b, size_t n)

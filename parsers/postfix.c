@@ -41,10 +41,8 @@ struct bs_pf_cursor {
 
 static struct bs_slice bs_pf_daemon(struct bs_slice program)
 {
-    const char *slash = NULL;
-    for (size_t i = program.len; i > 0 && !slash; i--)
-        if (program.ptr[i - 1] == '/')
-            slash = program.ptr + i - 1;
+    const char *slash = bs_rfind_byte(program.ptr, program.ptr + program.len,
+                                      '/');
     if (!slash)
         return bs_slice_make(program.ptr, 0);
     return bs_slice_make(slash + 1,
@@ -105,27 +103,6 @@ static bool bs_pf_claims(struct bs_slice program)
     return bs_pf_is_daemon_name(d);
 }
 
-/* Queue id characters: ASCII letters and digits. */
-static const unsigned char bs_pf_qid_chars[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
-};
-
-static bool bs_pf_is_qid_char(char c)
-{
-    return bs_pf_qid_chars[(unsigned char)c];
-}
-
 enum { BS_PF_QID_MIN = 5, BS_PF_QID_MAX = 23 };
 
 /* "QID: " at the start: 5 to 23 alphanumerics, then ": ". */
@@ -134,8 +111,7 @@ static bool bs_pf_queue_id(struct bs_pf_cursor *c, struct bs_slice *qid)
     const char *s = c->p;
     const char *lim = c->end - s > BS_PF_QID_MAX ? s + BS_PF_QID_MAX + 1
                                                  : c->end;
-    while (c->p < lim && bs_pf_is_qid_char(*c->p))
-        c->p++;
+    c->p = bs_skip_alnum(c->p, lim);
     size_t n = (size_t)(c->p - s);
     if (n < BS_PF_QID_MIN || n > BS_PF_QID_MAX || c->end - c->p < 2 ||
         c->p[0] != ':' || c->p[1] != ' ') {

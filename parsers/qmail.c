@@ -48,8 +48,7 @@ static struct bs_slice bs_q_number(struct bs_q_cursor *c)
 {
     const char *s = c->p;
     const char *lim = c->end - s > 20 ? s + 20 : c->end;
-    while (c->p < lim && bs_is_digit(*c->p))
-        c->p++;
+    c->p = bs_skip_digits(c->p, lim);
     return bs_slice_make(s, (size_t)(c->p - s));
 }
 

@@ -268,8 +268,7 @@ static bool bs_program(struct bs_cursor *c, struct bs_syslog_record *r)
     r->pid = bs_slice_make(c->p, 0);
     if (*c->p == '[') {
         const char *pid = ++c->p;
-        while (c->p < c->end && bs_is_digit(*c->p))
-            c->p++;
+        c->p = bs_skip_digits(c->p, c->end);
         if (c->p == pid || !bs_lit(c, ']'))
             return false;
         r->pid = bs_slice_make(pid, (size_t)(c->p - 1 - pid));

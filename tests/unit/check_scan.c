@@ -80,6 +80,50 @@ START_TEST(test_rfind_byte_matches_naive)
 }
 END_TEST
 
+START_TEST(test_skip_digits_matches_naive)
+{
+    static const char alphabet[] = "0123456789/:\x80\xb0\xb9\xba\x30";
+    char buf[96];
+    unsigned seed = 11;
+    for (int round = 0; round < 20000; round++) {
+        for (size_t i = 0; i < sizeof buf; i++)
+            buf[i] = rand_r(&seed) % 4
+                         ? (char)('0' + rand_r(&seed) % 10)
+                         : alphabet[rand_r(&seed) % (sizeof alphabet - 1)];
+        size_t from = (size_t)rand_r(&seed) % 40;
+        size_t to = from + (size_t)rand_r(&seed) % 40;
+        const char *p = buf + from, *end = buf + to, *q = p;
+        while (q < end && *q >= '0' && *q <= '9')
+            q++;
+        ck_assert_ptr_eq(bs_skip_digits(p, end), q);
+    }
+}
+END_TEST
+
+START_TEST(test_skip_alnum_matches_naive)
+{
+    static const char others[] = "@[`{/:_ \x80\xc1\xe1\xfa\x7f";
+    char buf[96];
+    unsigned seed = 13;
+    for (int round = 0; round < 20000; round++) {
+        for (size_t i = 0; i < sizeof buf; i++) {
+            unsigned r = (unsigned)rand_r(&seed);
+            buf[i] = r % 5 == 0   ? others[r / 5 % (sizeof others - 1)]
+                     : r % 5 == 1 ? (char)('0' + r / 5 % 10)
+                     : r % 5 == 2 ? (char)('A' + r / 5 % 26)
+                                  : (char)('a' + r / 5 % 26);
+        }
+        size_t from = (size_t)rand_r(&seed) % 40;
+        size_t to = from + (size_t)rand_r(&seed) % 40;
+        const char *p = buf + from, *end = buf + to, *q = p;
+        while (q < end && ((*q >= '0' && *q <= '9') ||
+                           (*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z')))
+            q++;
+        ck_assert_ptr_eq(bs_skip_alnum(p, end), q);
+    }
+}
+END_TEST
+
 START_TEST(test_mem_eq_matches_memcmp)
 {
     char a[64], b[64];
@@ -142,6 +186,8 @@ static Suite *scan_suite(void)
     TCase *tc = tcase_create("scan");
     tcase_add_test(tc, test_find_any3_matches_naive);
     tcase_add_test(tc, test_rfind_byte_matches_naive);
+    tcase_add_test(tc, test_skip_digits_matches_naive);
+    tcase_add_test(tc, test_skip_alnum_matches_naive);
     tcase_add_test(tc, test_mem_eq_matches_memcmp);
     tcase_add_test(tc, test_memmem_matches_naive);
     tcase_add_test(tc, test_u64_decimal);
