@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <uv.h>
 
-#define BS_PIECE_CHUNK (1u << 20)
+#define BS_PIECE_CHUNK (1u << 17) /* in L2 between read and parse */
 
 struct bs_piece {
     const char *path;
