@@ -53,7 +53,7 @@ void bs_syslog_year_init(struct bs_syslog_year *y, int explicit_year,
 static bool bs_stamp_repeats(const struct bs_syslog_year *y,
                              const char *line, size_t len, size_t n)
 {
-    return y->stamp_len == n && len > n && memcmp(line, y->stamp, n) == 0;
+    return y->stamp_len == n && len > n && bs_mem_eq(line, y->stamp, n);
 }
 
 static void bs_stamp_keep(struct bs_syslog_year *y, const char *line,
