@@ -53,10 +53,7 @@ struct bs_slice bs_track_delivery_key(const struct bs_event *ev, char *buf)
 /* The lower-cased domain of an address (after the last '@'). */
 static uint32_t bs_track_domain_id(struct bs_engine *e, struct bs_slice a)
 {
-    const char *at = NULL;
-    for (size_t i = a.len; i > 0 && !at; i--)
-        if (a.ptr[i - 1] == '@')
-            at = a.ptr + i - 1;
+    const char *at = a.len ? bs_rfind_byte(a.ptr, a.ptr + a.len, '@') : NULL;
     if (!at || at + 1 == a.ptr + a.len)
         return e->id_no_domain;
     size_t n = (size_t)(a.ptr + a.len - at - 1);

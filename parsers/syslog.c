@@ -393,11 +393,40 @@ static bool bs_is_tai64nlocal(const char *line, size_t len)
     return true;
 }
 
+/* The line starts with the BSD stamp of the line before, whose time
+ * stands as long as the reference and the year's state are as they were. */
+static bool bs_bsd_stamp_repeats(const struct bs_syslog_year *y,
+                                 const char *line, size_t len)
+{
+    return bs_stamp_repeats(y, line, len, BS_BSD_STAMP) &&
+           y->stamp_ref_time == y->ref_time && y->stamp_year == y->cur_year &&
+           y->stamp_month == y->last_month;
+}
+
+/* After the time: " host prog[pid]: message". */
+static int bs_host_and_program(struct bs_cursor *c,
+                               struct bs_syslog_record *r)
+{
+    if (c->p == c->end)
+        return BS_SYSLOG_ENOPROG; /* a timestamp and nothing else */
+    if (!bs_lit(c, ' '))
+        return BS_SYSLOG_ENOTIME;
+    r->host = bs_word(c);
+    if (!r->host.len || !bs_program(c, r))
+        return BS_SYSLOG_ENOPROG;
+    return BS_SYSLOG_OK;
+}
+
 int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
                     struct bs_syslog_record *r)
 {
     struct bs_cursor c = { line, line + len };
     memset(r, 0, sizeof *r);
+    if (bs_bsd_stamp_repeats(y, line, len)) { /* most lines: first */
+        r->time = y->stamp_time;
+        c.p += BS_BSD_STAMP - 1;
+        return bs_host_and_program(&c, r);
+    }
     if (bs_tai64n(y, &c, &r->time) || bs_unix_stamp(&c, &r->time))
         return bs_bare(&c, r);
     if (bs_is_tai64nlocal(line, len)) {
@@ -421,23 +450,10 @@ int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
     if (c.p < c.end && bs_is_digit(*c.p)) {
         if (!bs_iso_time(&c, &r->time))
             return BS_SYSLOG_ENOTIME;
-    } else if (c.p == line && bs_stamp_repeats(y, line, len, BS_BSD_STAMP) &&
-               y->stamp_ref_time == y->ref_time &&
-               y->stamp_year == y->cur_year &&
-               y->stamp_month == y->last_month) {
-        r->time = y->stamp_time; /* and the year's state is as it was */
-        c.p += BS_BSD_STAMP - 1;
     } else if (!bs_bsd_time(y, &c, &r->time)) {
         return BS_SYSLOG_ENOTIME;
     } else if (c.p == line + BS_BSD_STAMP - 1 && c.p < c.end && *c.p == ' ') {
         bs_stamp_keep(y, line, BS_BSD_STAMP, r->time);
     }
-    if (c.p == c.end)
-        return BS_SYSLOG_ENOPROG; /* a timestamp and nothing else */
-    if (!bs_lit(&c, ' '))
-        return BS_SYSLOG_ENOTIME;
-    r->host = bs_word(&c);
-    if (!r->host.len || !bs_program(&c, r))
-        return BS_SYSLOG_ENOPROG;
-    return BS_SYSLOG_OK;
+    return bs_host_and_program(&c, r);
 }
