@@ -226,12 +226,30 @@ static int bs_track_classify(struct bs_engine *e, const struct bs_event *ev,
 struct bs_attempt {
     const struct bs_event *ev;
     struct bs_message *m; /* NULL: nothing to remember pending in */
-    uint64_t rcpt_hash;
+    uint64_t rcpt_hash;   /* when rcpt_hashed; else of ev->recipient */
+    bool rcpt_hashed;
     uint32_t rcpt_domain;
     struct bs_slice text; /* decoded */
     bool sender_known;
     uint32_t sender; /* intern id, or e->id_unknown_sender */
 };
+
+/* Most deliveries are sent at the first attempt: their message has
+ * nothing pending, and their recipient is hashed only when needed. */
+static uint64_t bs_attempt_rcpt_hash(const struct bs_attempt *a)
+{
+    if (a->rcpt_hashed)
+        return a->rcpt_hash;
+    return bs_hash_lower(a->ev->recipient.ptr, a->ev->recipient.len);
+}
+
+/* The pending deferral of this attempt's recipient, if any. */
+static struct bs_pending *bs_attempt_pending(const struct bs_attempt *a)
+{
+    if (!a->m || !a->m->npending)
+        return NULL;
+    return bs_message_find_pending(a->m, bs_attempt_rcpt_hash(a));
+}
 
 /* The attempt is counted under its message's sender, when known. */
 static void bs_attempt_sender_of(struct bs_engine *e, struct bs_attempt *a)
@@ -247,9 +265,10 @@ static void bs_track_remember_deferral(struct bs_engine *e,
 {
     if (!a->m)
         return;
+    uint64_t h = bs_attempt_rcpt_hash(a);
     if (!p)
-        p = bs_message_add_pending(a->m, a->rcpt_hash);
-    *p = (struct bs_pending){ a->rcpt_hash, k->rcpt_domain, k->detail,
+        p = bs_message_add_pending(a->m, h);
+    *p = (struct bs_pending){ h, k->rcpt_domain, k->detail,
                               k->provider, k->category, k->dsn,
                               bs_samples_add_text(e->samples, a->text),
                               rule };
@@ -259,8 +278,7 @@ static void bs_track_count(struct bs_engine *e, const struct bs_attempt *a)
 {
     const struct bs_event *ev = a->ev;
     struct bs_message *m = a->m;
-    struct bs_pending *p = m ? bs_message_find_pending(m, a->rcpt_hash)
-                             : NULL;
+    struct bs_pending *p = bs_attempt_pending(a);
     struct bs_provider_evidence pe = {
         bs_intern_str(e->strings, a->rcpt_domain), ev->relay_host,
         ev->relay_ip, a->text
@@ -302,15 +320,14 @@ static void bs_track_count(struct bs_engine *e, const struct bs_attempt *a)
 static void bs_track_postfix_delivery(struct bs_engine *e,
                                       const struct bs_event *ev)
 {
-    struct bs_attempt a = { ev, bs_track_message(e, ev, ev->queue_id),
-                            bs_hash_lower(ev->recipient.ptr,
-                                          ev->recipient.len),
-                            0, ev->text, false, 0 };
+    struct bs_attempt a = { .ev = ev,
+                            .m = bs_track_message(e, ev, ev->queue_id),
+                            .text = ev->text };
     if (!a.m)
         return;
     if (bs_is_content_filter_handoff(ev)) {
         e->out.handoffs++;
-        struct bs_pending *p = bs_message_find_pending(a.m, a.rcpt_hash);
+        struct bs_pending *p = bs_attempt_pending(&a);
         if (p)
             bs_message_drop_pending(a.m, p);
         return;
@@ -344,8 +361,9 @@ static void bs_track_qmail_delivery(struct bs_engine *e,
                                     const struct bs_event *ev)
 {
     char buf[BS_KEY_MAX + 1], num[BS_U64_DIGITS];
-    struct bs_attempt a = { ev, NULL, 0, e->id_unknown_rcpt,
-                            bs_track_qmail_decode(e, ev->text), false, 0 };
+    struct bs_attempt a = { .ev = ev, .rcpt_hashed = true,
+                            .rcpt_domain = e->id_unknown_rcpt,
+                            .text = bs_track_qmail_decode(e, ev->text) };
     struct bs_message *d = bs_correlator_find(
         e->deliveries, bs_track_delivery_key(ev, buf));
     if (d) {
@@ -480,10 +498,11 @@ void bs_engine_count_bounce(struct bs_engine *e,
     ev.text = bs_cstr(b->text);
     /* No message to remember a delayed recipient in: a bounce mail is
      * one fact, not a line of a message's story. */
-    struct bs_attempt a = { &ev, NULL,
-                            bs_hash_lower(ev.recipient.ptr, ev.recipient.len),
-                            bs_track_domain_id(e, ev.recipient), ev.text,
-                            b->sender != NULL, e->id_unknown_sender };
+    struct bs_attempt a = { .ev = &ev,
+                            .rcpt_domain = bs_track_domain_id(e, ev.recipient),
+                            .text = ev.text,
+                            .sender_known = b->sender != NULL,
+                            .sender = e->id_unknown_sender };
     if (a.sender_known)
         a.sender = ev.sender_is_null ? e->id_null_sender
                                      : bs_track_domain_id(e, ev.sender);
