@@ -282,10 +282,8 @@ static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
     struct bs_slice qid;
     if (!bs_pf_queue_id(&c, &qid))
         return BS_PARSE_SKIPPED; /* most lines without an id: not zeroed */
-    memset(ev, 0, sizeof *ev);
-    ev->mta = BS_MTA_POSTFIX;
-    ev->time = rec->time;
-    ev->queue_id = qid;
+    *ev = (struct bs_event){ .mta = BS_MTA_POSTFIX, .time = rec->time,
+                             .queue_id = qid };
     if (c.end - c.p > 3 && memcmp(c.p, "to=", 3) == 0)
         return bs_pf_delivery(&c, ev);
     if (bs_pf_is_qmgr(d)) {

@@ -234,9 +234,7 @@ static enum bs_parse_result bs_q_parse(const struct bs_syslog_record *rec,
      * lines of a busy log: it leaves without the event zeroed. */
     if (c.end - c.p >= 14 && bs_mem_eq(c.p, "status: local ", 14))
         return BS_PARSE_SKIPPED;
-    memset(ev, 0, sizeof *ev);
-    ev->mta = BS_MTA_QMAIL;
-    ev->time = rec->time;
+    *ev = (struct bs_event){ .mta = BS_MTA_QMAIL, .time = rec->time };
     if (BS_Q_LIT(&c, "new msg "))
         return bs_q_msg(&c, ev, BS_EV_MESSAGE_NEW);
     if (BS_Q_LIT(&c, "info msg "))
