@@ -99,7 +99,8 @@ static enum bs_parse_result bs_q_info(struct bs_q_cursor *c,
     if (!BS_Q_LIT(c, " from <"))
         return BS_PARSE_UNPARSED;
     const char *s = c->p, *gt = s;
-    while (gt < c->end && !(*gt == '>' && (gt + 1 == c->end || gt[1] == ' ')))
+    while ((gt = bs_find_any3(gt, c->end, '>', '>', '>')) < c->end &&
+           !(gt + 1 == c->end || gt[1] == ' '))
         gt++;
     if (gt == c->end)
         return BS_PARSE_UNPARSED;
