@@ -1,7 +1,10 @@
 /*
  * correlate.c - the queue-id table: open addressing, linear probing,
  * backward-shift deletion (no tombstones), sized for max_messages at a
- * load factor of at most one half.
+ * load factor of at most one half. Beside the slots, a tag per slot (32
+ * bits of the id's hash, never 0; 0 is empty) lets a probe pass other
+ * messages without reading them: the tags of a run fit in a cache line,
+ * the messages of a busy host's queue do not fit in the cache at all.
  */
 #include "correlate.h"
 #include "scan.h"
@@ -10,6 +13,7 @@
 
 struct bs_correlator {
     struct bs_message *slots; /* qid_len == 0: empty */
+    uint32_t *tags;           /* per slot: bs_qid_tag(), 0: empty */
     size_t nslots;            /* power of two */
     size_t count;
     size_t max_messages;
@@ -24,6 +28,7 @@ struct bs_correlator *bs_correlator_new(size_t max_messages, int64_t ttl)
     c->ttl = ttl;
     c->nslots = 64;
     c->slots = bs_xcalloc(c->nslots, sizeof *c->slots);
+    c->tags = bs_xcalloc(c->nslots, sizeof *c->tags);
     return c;
 }
 
@@ -34,12 +39,43 @@ void bs_correlator_free(struct bs_correlator *c)
     for (size_t i = 0; i < c->nslots; i++)
         free(c->slots[i].pending);
     free(c->slots);
+    free(c->tags);
     free(c);
 }
 
-static size_t bs_qid_slot(const struct bs_correlator *c, struct bs_slice q)
+static uint64_t bs_qid_hash(struct bs_slice q)
 {
-    return bs_hash_bytes(q.ptr, q.len) & (c->nslots - 1);
+    return bs_hash_bytes(q.ptr, q.len);
+}
+
+static uint32_t bs_qid_tag(uint64_t h)
+{
+    return (uint32_t)(h >> 32) | 1u;
+}
+
+static size_t bs_qid_home(const struct bs_correlator *c, uint64_t h)
+{
+    return h & (c->nslots - 1);
+}
+
+static struct bs_slice bs_slot_qid(const struct bs_correlator *c, size_t i)
+{
+    return bs_slice_make(c->slots[i].qid, c->slots[i].qid_len);
+}
+
+/* The slot of qid (hash h), or the empty slot that ends its run. */
+static size_t bs_correlator_probe(const struct bs_correlator *c,
+                                  struct bs_slice qid, uint64_t h)
+{
+    uint32_t tag = bs_qid_tag(h);
+    for (size_t i = bs_qid_home(c, h);; i = (i + 1) & (c->nslots - 1)) {
+        if (!c->tags[i])
+            return i;
+        const struct bs_message *m = &c->slots[i];
+        if (c->tags[i] == tag && m->qid_len == qid.len &&
+            bs_mem_eq(m->qid, qid.ptr, qid.len))
+            return i;
+    }
 }
 
 struct bs_message *bs_correlator_find(struct bs_correlator *c,
@@ -47,31 +83,30 @@ struct bs_message *bs_correlator_find(struct bs_correlator *c,
 {
     if (qid.len == 0 || qid.len > BS_QUEUE_ID_MAX)
         return NULL;
-    for (size_t i = bs_qid_slot(c, qid);; i = (i + 1) & (c->nslots - 1)) {
-        struct bs_message *m = &c->slots[i];
-        if (!m->qid_len)
-            return NULL;
-        if (m->qid_len == qid.len && bs_mem_eq(m->qid, qid.ptr, qid.len))
-            return m;
-    }
+    size_t i = bs_correlator_probe(c, qid, bs_qid_hash(qid));
+    return c->tags[i] ? &c->slots[i] : NULL;
 }
 
 static void bs_correlator_grow(struct bs_correlator *c)
 {
     struct bs_message *old = c->slots;
+    uint32_t *old_tags = c->tags;
     size_t oldn = c->nslots;
     c->nslots *= 2;
     c->slots = bs_xcalloc(c->nslots, sizeof *c->slots);
+    c->tags = bs_xcalloc(c->nslots, sizeof *c->tags);
     for (size_t j = 0; j < oldn; j++) {
-        if (!old[j].qid_len)
+        if (!old_tags[j])
             continue;
-        struct bs_slice q = bs_slice_make(old[j].qid, old[j].qid_len);
-        size_t i = bs_qid_slot(c, q);
-        while (c->slots[i].qid_len)
+        uint64_t h = bs_qid_hash(bs_slice_make(old[j].qid, old[j].qid_len));
+        size_t i = bs_qid_home(c, h);
+        while (c->tags[i])
             i = (i + 1) & (c->nslots - 1);
         c->slots[i] = old[j];
+        c->tags[i] = old_tags[j];
     }
     free(old);
+    free(old_tags);
 }
 
 void bs_correlator_remove(struct bs_correlator *c, struct bs_message *m)
@@ -79,18 +114,19 @@ void bs_correlator_remove(struct bs_correlator *c, struct bs_message *m)
     size_t i = (size_t)(m - c->slots);
     free(m->pending);
     memset(m, 0, sizeof *m);
+    c->tags[i] = 0;
     c->count--;
     /* Backward-shift: move later entries of the run into the hole. */
-    for (size_t j = (i + 1) & (c->nslots - 1); c->slots[j].qid_len;
+    for (size_t j = (i + 1) & (c->nslots - 1); c->tags[j];
          j = (j + 1) & (c->nslots - 1)) {
-        struct bs_slice q = bs_slice_make(c->slots[j].qid,
-                                          c->slots[j].qid_len);
-        size_t home = bs_qid_slot(c, q);
+        size_t home = bs_qid_home(c, bs_qid_hash(bs_slot_qid(c, j)));
         bool movable = i <= j ? (home <= i || home > j)
                               : (home <= i && home > j);
         if (movable) {
             c->slots[i] = c->slots[j];
+            c->tags[i] = c->tags[j];
             memset(&c->slots[j], 0, sizeof c->slots[j]);
+            c->tags[j] = 0;
             i = j;
         }
     }
@@ -167,20 +203,23 @@ struct bs_message *bs_correlator_upsert(struct bs_correlator *c,
 {
     if (qid.len == 0 || qid.len > BS_QUEUE_ID_MAX)
         return NULL;
-    struct bs_message *m = bs_correlator_find(c, qid);
-    if (m) {
+    uint64_t h = bs_qid_hash(qid);
+    size_t i = bs_correlator_probe(c, qid, h);
+    struct bs_message *m = &c->slots[i];
+    if (c->tags[i]) {
         if (now > m->last_time)
             m->last_time = now;
         return m;
     }
-    if (c->count >= c->max_messages)
-        bs_correlator_evict_oldest(c, evict_fn, ctx);
-    if ((c->count + 1) * 2 > c->nslots)
-        bs_correlator_grow(c);
-    size_t i = bs_qid_slot(c, qid);
-    while (c->slots[i].qid_len)
-        i = (i + 1) & (c->nslots - 1);
-    m = &c->slots[i];
+    if (c->count >= c->max_messages || (c->count + 1) * 2 > c->nslots) {
+        if (c->count >= c->max_messages)
+            bs_correlator_evict_oldest(c, evict_fn, ctx);
+        if ((c->count + 1) * 2 > c->nslots)
+            bs_correlator_grow(c);
+        i = bs_correlator_probe(c, qid, h); /* the table has changed */
+        m = &c->slots[i];
+    }
+    c->tags[i] = bs_qid_tag(h);
     memcpy(m->qid, qid.ptr, qid.len);
     m->qid_len = (uint8_t)qid.len;
     m->last_time = now;
