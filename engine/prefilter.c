@@ -423,8 +423,6 @@ struct bs_prefilter {
     uint16_t *order;  /* entry numbers, bucket by bucket */
     struct bs_pf_entry *entries;
     uint32_t nentries, capentries;
-    uint32_t *short_entries; /* the literals of three bytes */
-    uint32_t nshort;
     struct bs_pf_link *links;
     uint32_t nlinks, caplinks;
     char *pool; /* literals, and 8 spare bytes for the last one's loads */
@@ -504,8 +502,6 @@ static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
         pf->capentries = pf->capentries ? pf->capentries * 2 : 256;
         pf->entries = bs_xreallocarray(pf->entries, pf->capentries,
                                        sizeof *pf->entries);
-        pf->short_entries = bs_xreallocarray(
-            pf->short_entries, pf->capentries, sizeof *pf->short_entries);
     }
     if (pf->npool + len + 8 > pf->cappool) {
         pf->cappool = (pf->cappool ? pf->cappool * 2 : 4096) + (uint32_t)len;
@@ -523,9 +519,7 @@ static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
         return;
     }
     /* Three bytes: under every fourth byte the fold can give (those with
-     * 0x20 set); at the text's last three bytes the scan checks these
-     * literals one by one. */
-    pf->short_entries[pf->nshort++] = e;
+     * 0x20 set); the scan reads the text's last three with a blank. */
     for (unsigned c = 0x20; c < 0x100; c++) {
         unsigned char w[4] = { u[0], u[1], u[2], (unsigned char)c };
         if (c & 0x20)
@@ -607,7 +601,6 @@ void bs_prefilter_free(struct bs_prefilter *pf)
     free(pf->start);
     free(pf->order);
     free(pf->entries);
-    free(pf->short_entries);
     free(pf->links);
     free(pf->pool);
     free(pf);
@@ -667,6 +660,20 @@ static void bs_pf_verify(const struct bs_prefilter *pf, uint32_t e,
 }
 
 
+/* The literals indexed under the folded window w, around position i. */
+static void bs_pf_probe(const struct bs_prefilter *pf, uint32_t w,
+                        const unsigned char *p, size_t len, size_t i,
+                        uint64_t *cand)
+{
+    uint32_t h = bs_pf_hash(w);
+    uint64_t word = pf->bits[h / 64], bit = 1ull << (h % 64);
+    if (!(word & bit))
+        return;
+    uint32_t r = pf->rank[h / 64] + bs_pf_popcount(word & (bit - 1));
+    for (uint32_t k = pf->start[r]; k < pf->start[r + 1]; k++)
+        bs_pf_verify(pf, pf->order[k], p, len, i, cand);
+}
+
 void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
                        size_t len, uint64_t *cand)
 {
@@ -674,21 +681,20 @@ void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
     for (size_t w = 0; w < words; w++) /* unfiltered rules may match */
         cand[w] = ~pf->filtered[w];
     const unsigned char *p = (const unsigned char *)text;
-    for (size_t i = 0; i + 4 <= len; i++) {
-        uint32_t h = bs_pf_hash(bs_pf_load32(p + i) | BS_PF_FOLD4);
-        uint64_t word = pf->bits[h / 64], bit = 1ull << (h % 64);
-        if (!(word & bit))
-            continue;
-        uint32_t r = pf->rank[h / 64] + bs_pf_popcount(word & (bit - 1));
-        for (uint32_t k = pf->start[r]; k < pf->start[r + 1]; k++)
-            bs_pf_verify(pf, pf->order[k], p, len, i, cand);
+    if (len < 3)
+        return;
+    const unsigned char *q = p, *last = p + len - 4;
+    for (; len >= 4 && q <= last; q++) {
+        uint32_t h = bs_pf_hash(bs_pf_load32(q) | BS_PF_FOLD4);
+        if ((pf->bits[h / 64] >> (h % 64)) & 1)
+            bs_pf_probe(pf, bs_pf_load32(q) | BS_PF_FOLD4, p, len,
+                        (size_t)(q - p), cand);
     }
-    if (len >= 3) { /* a literal of three bytes that ends the text */
-        uint64_t lower8 = bs_pf_lower_at(p + len - 3, 3);
-        for (uint32_t k = 0; k < pf->nshort; k++)
-            bs_pf_verify_at(pf, &pf->entries[pf->short_entries[k]], lower8,
-                            p + len - 3, 3, cand);
-    }
+    /* The last three bytes, and a blank after them: a literal of three
+     * is indexed under every fourth byte with 0x20 set, and a longer one
+     * cannot fit there. */
+    unsigned char tail[4] = { p[len - 3], p[len - 2], p[len - 1], ' ' };
+    bs_pf_probe(pf, bs_pf_load32(tail) | BS_PF_FOLD4, p, len, len - 3, cand);
 }
 
 bool bs_prefilter_filters(const struct bs_prefilter *pf, int i)
