@@ -276,7 +276,6 @@ static bool bs_pf_is_qmgr(struct bs_slice d)
 static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
                                         struct bs_event *ev)
 {
-    struct bs_slice d = bs_pf_daemon(rec->program);
     struct bs_pf_cursor c = { rec->message.ptr,
                               rec->message.ptr + rec->message.len };
     struct bs_slice qid;
@@ -286,6 +285,7 @@ static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
                              .queue_id = qid };
     if (c.end - c.p > 3 && memcmp(c.p, "to=", 3) == 0)
         return bs_pf_delivery(&c, ev);
+    struct bs_slice d = bs_pf_daemon(rec->program);
     if (bs_pf_is_qmgr(d)) {
         if (BS_PF_LIT(&c, "from="))
             return bs_pf_qmgr_from(&c, ev);
