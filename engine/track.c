@@ -159,22 +159,33 @@ static bool bs_track_qmail_break(struct bs_slice t, size_t i)
 }
 
 /* qmail-send's encoding back to text: '_' was a space, '/' was a line
- * break (bs_track_qmail_break); other '/' (URLs) stay. The text is copied
- * whole and only those two characters, found eight bytes at a time, are
- * looked at. */
+ * break (bs_track_qmail_break); other '/' (URLs) stay. Eight bytes at a
+ * time: every '_' in them becomes a space at once, and each '/' is
+ * looked at on its own. */
 static struct bs_slice bs_track_qmail_decode(struct bs_engine *e,
                                              struct bs_slice t)
 {
-    size_t n = BS_MIN(t.len, sizeof e->decoded);
-    if (n)
-        memcpy(e->decoded, t.ptr, n);
-    const char *end = t.ptr + n;
-    for (const char *q = t.ptr; (q = bs_find_any3(q, end, '_', '/', '/')) <
-                                end;
-         q++) {
-        size_t i = (size_t)(q - t.ptr);
-        if (*q == '_' || bs_track_qmail_break(t, i))
-            e->decoded[i] = ' ';
+    size_t n = BS_MIN(t.len, sizeof e->decoded), i = 0;
+#ifdef BS_SCAN_SWAR
+    const uint64_t ones = 0x0101010101010101ULL;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, t.ptr + i, 8);
+        uint64_t under = bs_scan_zero_bytes_exact(v ^ ones * '_');
+        v ^= (under >> 7) * ('_' ^ ' ');
+        uint64_t slash = bs_scan_zero_bytes_exact(v ^ ones * '/');
+        for (; slash; slash &= slash - 1) {
+            unsigned k = (unsigned)__builtin_ctzll(slash) >> 3;
+            if (bs_track_qmail_break(t, i + k))
+                v = (v & ~(0xffULL << 8 * k)) | (uint64_t)' ' << 8 * k;
+        }
+        memcpy(e->decoded + i, &v, 8);
+    }
+#endif
+    for (; i < n; i++) {
+        char c = t.ptr[i];
+        e->decoded[i] =
+            c == '_' || (c == '/' && bs_track_qmail_break(t, i)) ? ' ' : c;
     }
     while (n && e->decoded[n - 1] == ' ')
         n--;
