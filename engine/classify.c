@@ -206,6 +206,14 @@ static bool bs_rule_text_matches(struct bs_classifier *c,
         !bs_prefilter_may_match(c->prefilter, c->cand, (int)(r - c->rules)))
         return false;
     c->regex_runs++;
+    struct bs_rule *w = &c->rules[r - c->rules];
+    if (!w->jit_done) {
+        /* JIT code on the first match: most rules never run on a given
+         * log, and making it for all of them took most of a start-up.
+         * Without JIT support the interpreter runs. */
+        pcre2_jit_compile(w->re, PCRE2_JIT_COMPLETE);
+        w->jit_done = true;
+    }
     int rc = pcre2_match(r->re, (PCRE2_SPTR)t.ptr, t.len, 0, 0, c->md,
                          c->mctx);
     if (rc >= 0)

@@ -34,6 +34,7 @@ struct bs_rule {
     int ndsn;
     int code; /* SMTP reply code, 0: any */
     pcre2_code *re;
+    bool jit_done; /* JIT code made (on the pattern's first match) */
     char *text_src; /* the pattern as written, for listings */
     char *dsn_src;
     char *hint;

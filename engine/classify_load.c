@@ -126,7 +126,6 @@ static int bs_rule_set_text(struct bs_rule_parser *rp, struct bs_slice v)
                       (const char *)msg);
         return -1;
     }
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* interpreter if no JIT */
     /* A pattern that matches the empty string matches every text: it
      * would swallow the classification, so it is refused. */
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
