@@ -7,19 +7,20 @@
  * through: dozens of regexes per text. Every shipped pattern is a list of
  * alternatives, and each alternative contains a literal that any text it
  * matches must contain ("mailbox" in "mailbox (?:is )?full"). The
- * prefilter extracts those literals from the pattern source, builds one
- * Aho-Corasick automaton over all of them, and for a text marks the rules
- * one of whose literals occurs (ASCII case does not matter: patterns are
- * caseless, and the automaton reads 'A' as 'a').
- * A rule that is not marked cannot match; its regex is not run.
+ * prefilter extracts those literals from the pattern source (per
+ * alternative the set least likely to occur by chance), indexes them by
+ * four of their bytes in a bitmap small enough for the L1 cache, and for
+ * a text marks the rules one of whose literals occurs in full (ASCII case
+ * does not matter: patterns are caseless). A rule that is not marked
+ * cannot match; its regex is not run.
  *
  * Soundness: extraction is conservative. A pattern feature it does not
  * understand ((?x), \Q, backreferences, \p, \x, ...), an alternative
  * without a literal of at least BS_PREFILTER_MIN_LITERAL bytes, or any
  * doubt leaves the rule unfiltered: its regex always runs. Literals are
- * taken only from the top level of an alternative (or of a group that
- * spans the whole pattern), never from inside groups or before a
- * quantifier, so they are necessary for a match. tests/unit/check_rules.c
+ * taken only from the top level of an alternative or from a group it
+ * cannot match without, never before a quantifier, so they are necessary
+ * for a match. tests/unit/check_rules.c
  * checks on every case text that a rule whose regex matches is marked.
  */
 #ifndef BS_PREFILTER_H
