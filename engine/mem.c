@@ -60,20 +60,6 @@ char *bs_xstrndup(const char *s, size_t n)
 /* Eight bytes a step, each step a multiply and a shift (the splitmix64
  * finaliser's constants): quality enough for tables keyed by short
  * strings, and several times faster than a byte-wise hash. */
-static uint64_t bs_load64(const unsigned char *s)
-{
-    uint64_t v;
-    memcpy(&v, s, 8);
-    return v;
-}
-
-static uint64_t bs_load32(const unsigned char *s)
-{
-    uint32_t v;
-    memcpy(&v, s, 4);
-    return v;
-}
-
 uint64_t bs_hash_bytes(const void *p, size_t n)
 {
     const unsigned char *s = p;
@@ -93,7 +79,7 @@ uint64_t bs_hash_bytes(const void *p, size_t n)
         if (long_key)
             v = bs_load64(s + n - 8) >> (8 * (8 - n));
         else if (n >= 4)
-            v = bs_load32(s) | bs_load32(s + n - 4) << 32;
+            v = bs_load32(s) | (uint64_t)bs_load32(s + n - 4) << 32;
         else
             v = s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16;
         h = (h ^ v) * 0x94d049bb133111ebULL;

@@ -16,6 +16,7 @@
  * full, in any ASCII case.
  */
 #include "prefilter.h"
+#include "scan.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -429,20 +430,6 @@ struct bs_prefilter {
     uint32_t npool, cappool;
 };
 
-static uint32_t bs_pf_load32(const unsigned char *p)
-{
-    uint32_t w;
-    memcpy(&w, p, 4);
-    return w;
-}
-
-static uint64_t bs_pf_load64(const unsigned char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
-}
-
 /* ASCII upper case to lower in eight bytes at once; other bytes stay. */
 static uint64_t bs_pf_lower8(uint64_t x)
 {
@@ -515,7 +502,7 @@ static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
     pf->npool += (uint32_t)len;
     memset(pf->pool + pf->npool, 0, 8);
     if (len >= 4) {
-        bs_pf_link(pf, bs_pf_load32(u + o), e);
+        bs_pf_link(pf, bs_load32(u + o), e);
         return;
     }
     /* Three bytes: under every fourth byte the fold can give (those with
@@ -523,7 +510,7 @@ static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
     for (unsigned c = 0x20; c < 0x100; c++) {
         unsigned char w[4] = { u[0], u[1], u[2], (unsigned char)c };
         if (c & 0x20)
-            bs_pf_link(pf, bs_pf_load32(w), e);
+            bs_pf_link(pf, bs_load32(w), e);
     }
 }
 
@@ -627,11 +614,11 @@ static void bs_pf_verify_at(const struct bs_prefilter *pf,
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     mask = n == 8 ? ~0ull : ~(~0ull >> (8 * n));
 #endif
-    if (((lower8 ^ bs_pf_load64(lit)) & mask) != 0)
+    if (((lower8 ^ bs_load64(lit)) & mask) != 0)
         return;
     for (size_t j = 8; j < x->len; j += 8) {
         size_t at = j + 8 <= x->len ? j : x->len - 8; /* last: overlap */
-        if (bs_pf_lower8(bs_pf_load64(p + at)) != bs_pf_load64(lit + at))
+        if (bs_pf_lower8(bs_load64(p + at)) != bs_load64(lit + at))
             return;
     }
     cand[x->rule / 64] |= 1ull << (x->rule % 64);
@@ -641,9 +628,9 @@ static uint64_t bs_pf_lower_at(const unsigned char *p, size_t left)
 {
     unsigned char b[8] = { 0 };
     if (left >= 8)
-        return bs_pf_lower8(bs_pf_load64(p));
+        return bs_pf_lower8(bs_load64(p));
     memcpy(b, p, left);
-    return bs_pf_lower8(bs_pf_load64(b));
+    return bs_pf_lower8(bs_load64(b));
 }
 
 /* Entry e's literal around position i of the text (its window there). */
@@ -685,16 +672,16 @@ void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
         return;
     const unsigned char *q = p, *last = p + len - 4;
     for (; len >= 4 && q <= last; q++) {
-        uint32_t h = bs_pf_hash(bs_pf_load32(q) | BS_PF_FOLD4);
+        uint32_t h = bs_pf_hash(bs_load32(q) | BS_PF_FOLD4);
         if ((pf->bits[h / 64] >> (h % 64)) & 1)
-            bs_pf_probe(pf, bs_pf_load32(q) | BS_PF_FOLD4, p, len,
+            bs_pf_probe(pf, bs_load32(q) | BS_PF_FOLD4, p, len,
                         (size_t)(q - p), cand);
     }
     /* The last three bytes, and a blank after them: a literal of three
      * is indexed under every fourth byte with 0x20 set, and a longer one
      * cannot fit there. */
     unsigned char tail[4] = { p[len - 3], p[len - 2], p[len - 1], ' ' };
-    bs_pf_probe(pf, bs_pf_load32(tail) | BS_PF_FOLD4, p, len, len - 3, cand);
+    bs_pf_probe(pf, bs_load32(tail) | BS_PF_FOLD4, p, len, len - 3, cand);
 }
 
 bool bs_prefilter_filters(const struct bs_prefilter *pf, int i)

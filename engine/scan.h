@@ -76,54 +76,73 @@ static inline const char *bs_rfind_byte(const char *p, const char *end,
     return NULL;
 }
 
-/* The first byte in [p, end) that is not an ASCII digit, or end. */
-static inline const char *bs_skip_digits(const char *p, const char *end)
+/* The high bit of each byte of v that is an ASCII digit, or (letters) an
+ * ASCII letter. Per byte, the additions cannot carry into the next. */
+static inline uint64_t bs_scan_run_bytes(uint64_t v, bool letters)
+{
+    const uint64_t high = 0x8080808080808080ULL;
+    uint64_t low7 = v & ~high;
+    /* at least '0', and not above '9' */
+    uint64_t in = (low7 + 0x5050505050505050ULL) &
+                  ~(low7 + 0x4646464646464646ULL);
+    if (letters) {
+        uint64_t folded = low7 | 0x2020202020202020ULL; /* 'A' -> 'a' */
+        in |= (folded + 0x1f1f1f1f1f1f1f1fULL) &
+              ~(folded + 0x0505050505050505ULL);
+    }
+    return in & ~v & high;
+}
+
+static inline bool bs_scan_in_run(char c, bool letters)
+{
+    return bs_is_digit(c) ||
+           (letters && (((c | 0x20) >= 'a' && (c | 0x20) <= 'z')));
+}
+
+/* The first byte in [p, end) that is not an ASCII digit (or letter), or
+ * end. */
+static inline const char *bs_skip_run(const char *p, const char *end,
+                                      bool letters)
 {
 #ifdef BS_SCAN_SWAR
-    const uint64_t high = 0x8080808080808080ULL;
     while (end - p >= 8) {
         uint64_t v;
         memcpy(&v, p, 8);
-        uint64_t low7 = v & ~high;
-        /* high bit: at least '0', and above '9'; per byte, no carries */
-        uint64_t ge0 = low7 + 0x5050505050505050ULL;
-        uint64_t gt9 = low7 + 0x4646464646464646ULL;
-        uint64_t other = ~(ge0 & ~gt9 & ~v) & high;
+        uint64_t other = ~bs_scan_run_bytes(v, letters) &
+                         0x8080808080808080ULL;
         if (other)
             return p + (__builtin_ctzll(other) >> 3);
         p += 8;
     }
 #endif
-    while (p < end && bs_is_digit(*p))
+    while (p < end && bs_scan_in_run(*p, letters))
         p++;
     return p;
 }
 
-/* The first byte in [p, end) that is not an ASCII letter or digit, or
- * end. */
+static inline const char *bs_skip_digits(const char *p, const char *end)
+{
+    return bs_skip_run(p, end, false);
+}
+
 static inline const char *bs_skip_alnum(const char *p, const char *end)
 {
-#ifdef BS_SCAN_SWAR
-    const uint64_t high = 0x8080808080808080ULL;
-    while (end - p >= 8) {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        uint64_t low7 = v & ~high;
-        uint64_t digit = (low7 + 0x5050505050505050ULL) &
-                         ~(low7 + 0x4646464646464646ULL);
-        uint64_t folded = low7 | 0x2020202020202020ULL; /* 'A' -> 'a' */
-        uint64_t letter = (folded + 0x1f1f1f1f1f1f1f1fULL) &
-                          ~(folded + 0x0505050505050505ULL);
-        uint64_t other = ~((digit | letter) & ~v) & high;
-        if (other)
-            return p + (__builtin_ctzll(other) >> 3);
-        p += 8;
-    }
-#endif
-    while (p < end && (bs_is_digit(*p) || ((*p | 0x20) >= 'a' &&
-                                           (*p | 0x20) <= 'z')))
-        p++;
-    return p;
+    return bs_skip_run(p, end, true);
+}
+
+/* Unaligned little loads (the compiler makes them one instruction). */
+static inline uint32_t bs_load32(const void *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline uint64_t bs_load64(const void *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
 }
 
 /* n bytes at a and b are equal (memcmp() == 0 without the call, for the
