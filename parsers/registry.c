@@ -28,7 +28,8 @@ static unsigned bs_parser_cache_slot(struct bs_slice program)
     size_t n = program.len;
     uint32_t h = (uint32_t)n ^ (uint32_t)p[0] << 8 ^
                  (uint32_t)p[n / 2] << 16 ^ (uint32_t)p[n - 1] << 24;
-    return (h * 0x9e3779b1u) >> 25; /* 7 bits: BS_PARSER_CACHE_SLOTS */
+    _Static_assert(BS_PARSER_CACHE_SLOTS == 128, "the slot has 7 bits");
+    return (h * 0x9e3779b1u) >> 25;
 }
 
 static bool bs_parser_cache_has(const struct bs_parser_cache *c, unsigned k,
