@@ -12,7 +12,7 @@
 struct bs_agg {
     struct bs_agg_cell *cells;
     size_t ncells, cells_cap, max_cells;
-    uint64_t *index; /* cell number + 1 | hash's top half << 32; 0: empty */
+    uint32_t *index; /* cell number + 1; 0 = empty */
     size_t nindex;   /* power of two */
     uint64_t folded;
 };
@@ -82,35 +82,25 @@ static bool bs_agg_key_eq(const struct bs_agg_key *a,
            a->dsn == b->dsn && a->severity == b->severity;
 }
 
-/* The index entry of cell number c whose key hashes to h. */
-static uint64_t bs_agg_index_value(size_t c, uint64_t h)
-{
-    return (h >> 32) << 32 | (uint32_t)(c + 1);
-}
-
 static void bs_agg_reindex(struct bs_agg *a)
 {
     a->nindex *= 2;
     free(a->index);
     a->index = bs_xcalloc(a->nindex, sizeof *a->index);
     for (size_t c = 0; c < a->ncells; c++) {
-        uint64_t h = bs_agg_hash(&a->cells[c].key);
-        size_t i = h & (a->nindex - 1);
+        size_t i = bs_agg_hash(&a->cells[c].key) & (a->nindex - 1);
         while (a->index[i])
             i = (i + 1) & (a->nindex - 1);
-        a->index[i] = bs_agg_index_value(c, h);
+        a->index[i] = (uint32_t)(c + 1);
     }
 }
 
 struct bs_agg_counts *bs_agg_cell(struct bs_agg *a,
                                   const struct bs_agg_key *key)
 {
-    uint64_t h = bs_agg_hash(key);
-    size_t i = h & (a->nindex - 1);
+    size_t i = bs_agg_hash(key) & (a->nindex - 1);
     for (; a->index[i]; i = (i + 1) & (a->nindex - 1)) {
-        if ((a->index[i] >> 32) != (h >> 32))
-            continue; /* another key: its cell is not read */
-        struct bs_agg_cell *c = &a->cells[(uint32_t)a->index[i] - 1];
+        struct bs_agg_cell *c = &a->cells[a->index[i] - 1];
         if (bs_agg_key_eq(&c->key, key))
             return &c->n;
     }
@@ -129,7 +119,7 @@ struct bs_agg_counts *bs_agg_cell(struct bs_agg *a,
     struct bs_agg_cell *c = &a->cells[a->ncells++];
     memset(c, 0, sizeof *c);
     c->key = *key;
-    a->index[i] = bs_agg_index_value(a->ncells - 1, h);
+    a->index[i] = (uint32_t)a->ncells;
     if (a->ncells * 2 > a->nindex)
         bs_agg_reindex(a);
     return &c->n;

@@ -2,8 +2,7 @@
  * intern.c - string interning with open addressing and linear probing
  *
  * Strings live in one growing array of heap copies; the hash table maps
- * (hash, bytes) to their index. A slot keeps half the hash beside the id,
- * so a probe reads an entry and its string only when that half matches. Ids are dense, starting at 1 (0 is the
+ * (hash, bytes) to their index. Ids are dense, starting at 1 (0 is the
  * overflow id), and never change, so they can be stored anywhere.
  */
 #include "intern.h"
@@ -22,7 +21,7 @@ struct bs_intern {
     uint32_t count;                  /* ids in use, including id 0 */
     uint32_t entries_cap;
     uint32_t max_strings;
-    uint64_t *slots; /* 0 = empty, else id | hash's top half << 32 */
+    uint32_t *slots; /* 0 = empty, else id */
     size_t nslots;   /* power of two */
     uint64_t refused;
 };
@@ -55,21 +54,15 @@ void bs_intern_free(struct bs_intern *t)
     free(t);
 }
 
-static uint64_t bs_intern_slot_value(uint32_t id, uint64_t h)
-{
-    return (h >> 32) << 32 | id;
-}
-
 static void bs_intern_grow(struct bs_intern *t)
 {
     size_t nslots = t->nslots * 2;
-    uint64_t *slots = bs_xcalloc(nslots, sizeof *slots);
+    uint32_t *slots = bs_xcalloc(nslots, sizeof *slots);
     for (uint32_t id = 1; id < t->count; id++) {
-        uint64_t h = t->entries[id].hash;
-        size_t i = h & (nslots - 1);
+        size_t i = t->entries[id].hash & (nslots - 1);
         while (slots[i])
             i = (i + 1) & (nslots - 1);
-        slots[i] = bs_intern_slot_value(id, h);
+        slots[i] = id;
     }
     free(t->slots);
     t->slots = slots;
@@ -81,14 +74,12 @@ static size_t bs_intern_slot(const struct bs_intern *t, const char *s,
 {
     size_t i = h & (t->nslots - 1);
     for (;;) {
-        uint64_t v = t->slots[i];
-        if (!v)
+        uint32_t id = t->slots[i];
+        if (!id)
             return i;
-        if ((v >> 32) == (h >> 32)) {
-            const struct bs_intern_entry *e = &t->entries[(uint32_t)v];
-            if (e->hash == h && e->len == n && bs_mem_eq(e->str, s, n))
-                return i;
-        }
+        const struct bs_intern_entry *e = &t->entries[id];
+        if (e->hash == h && e->len == n && bs_mem_eq(e->str, s, n))
+            return i;
         i = (i + 1) & (t->nslots - 1);
     }
 }
@@ -98,7 +89,7 @@ uint32_t bs_intern_find(const struct bs_intern *t, const char *s, size_t n)
     if (!s)
         s = "";
     size_t i = bs_intern_slot(t, s, n, bs_hash_bytes(s, n));
-    return t->slots[i] ? (uint32_t)t->slots[i] : UINT32_MAX;
+    return t->slots[i] ? t->slots[i] : UINT32_MAX;
 }
 
 uint32_t bs_intern(struct bs_intern *t, const char *s, size_t n)
@@ -108,7 +99,7 @@ uint32_t bs_intern(struct bs_intern *t, const char *s, size_t n)
     uint64_t h = bs_hash_bytes(s, n);
     size_t i = bs_intern_slot(t, s, n, h);
     if (t->slots[i])
-        return (uint32_t)t->slots[i];
+        return t->slots[i];
     if (t->count - 1 >= t->max_strings || n > UINT32_MAX) {
         t->refused++;
         return BS_INTERN_OVERFLOW;
@@ -121,7 +112,7 @@ uint32_t bs_intern(struct bs_intern *t, const char *s, size_t n)
     uint32_t id = t->count++;
     t->entries[id] = (struct bs_intern_entry){ bs_xstrndup(s, n),
                                                (uint32_t)n, h };
-    t->slots[i] = bs_intern_slot_value(id, h);
+    t->slots[i] = id;
     if ((size_t)t->count * 2 > t->nslots)
         bs_intern_grow(t);
     return id;
