@@ -534,7 +534,8 @@ static int bs_pf_link_cmp(const void *a, const void *b)
 /* The links sorted by bucket become the bitmap, ranks and order[]. */
 static void bs_pf_pack(struct bs_prefilter *pf)
 {
-    qsort(pf->links, pf->nlinks, sizeof *pf->links, bs_pf_link_cmp);
+    if (pf->nlinks) /* none: no rule is filtered, and links is NULL */
+        qsort(pf->links, pf->nlinks, sizeof *pf->links, bs_pf_link_cmp);
     pf->start = bs_xmalloc(((size_t)pf->nlinks + 1) * sizeof *pf->start);
     pf->order = bs_xmalloc(((size_t)pf->nlinks + 1) * sizeof *pf->order);
     uint32_t nb = 0, no = 0;
