@@ -140,8 +140,9 @@ expect_status 2 "missing input" "$BOUNCESTAT" watch --alert 'rate>5%' \
 # ---- --alert-exec: JSON on stdin, BS_ALERT_* variables ----
 cat >"$t/hook.sh" <<EOF
 #!/bin/sh
-n=\$(ls "$t"/exec.*.json 2>/dev/null | wc -l)
-cat >"$t/exec.\$n.json"
+# Up to four commands run at once: each writes a file of its own.
+f=\$(mktemp "$t/exec.json.XXXXXX")
+cat >"\$f"
 printf '%s|%s|%s|%s|%s|%s\n' "\$BS_ALERT_STATE" "\$BS_ALERT_AT" \
     "\$BS_ALERT_KEY" "\$BS_ALERT_NUMERATOR" "\$BS_ALERT_WINDOW" \
     "\$BS_ALERT_NAME" >>"$t/exec.env"
@@ -150,7 +151,7 @@ chmod +x "$t/hook.sh"
 expect_status 0 "alert-exec" "$BOUNCESTAT" watch --year 2026 \
     --alert 'name=g provider=google dsn=5.7.26 bounces>20 window=10m' \
     --alert-exec "$t/hook.sh" "$t/spike.log"
-cat "$t"/exec.*.json 2>/dev/null | sort >"$t/exec.all"
+cat "$t"/exec.json.* 2>/dev/null | sort >"$t/exec.all"
 sort "$BS_TMP/out" >"$t/out.sorted"
 expect_file_eq "$t/exec.all" "$t/out.sorted" "the command got each alert's JSON"
 sort "$t/exec.env" >"$t/exec.env.sorted"
