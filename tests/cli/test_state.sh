@@ -32,6 +32,13 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+wait_for() { # FILE TEXT: up to 10 s until FILE has a line with TEXT
+    for _ in $(seq 1 100); do
+        grep -q -e "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
 
 seed=${BS_STATE_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
 echo "seed $seed (BS_STATE_SEED=$seed repeats this run)"
@@ -92,11 +99,11 @@ start() {
 kills=0
 write 100
 start
-i=0
-while [ ! -s "$state" ] && [ $i -lt 400 ]; do
-    sleep 0.05
-    i=$((i + 1))
-done
+bs_checks=$((bs_checks + 1))
+if ! wait_for "$state" .; then
+    echo "FAIL: the first run wrote no state in 10 s" >&2
+    bs_failures=$((bs_failures + 1))
+fi
 while read -r what arg; do
     case $what in
     write) write "$arg" ;;
@@ -245,13 +252,6 @@ if mount -t tmpfs -o size=256k tmpfs "$t/full" 2>/dev/null; then
     sleep 1
     dd if=/dev/zero of="$t/full/filler" bs=4k 2>/dev/null
     tail -n +2001 "$t/src.log" | head -n 2000 >>"$t/live.log"
-    wait_for() { # FILE TEXT: up to 10 s
-        for _ in $(seq 1 100); do
-            grep -q -e "$2" "$1" && return 0
-            sleep 0.1
-        done
-        return 1
-    }
     wait_for "$t/follow.err" "checkpoint not written"
     expect_grep "checkpoint not written (.*No space left on device)" \
         "$t/follow.err" "disk full while following: said"
