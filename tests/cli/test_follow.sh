@@ -5,7 +5,8 @@
 # for a moment), copytruncate, delete + recreate, truncation in place,
 # truncation and immediate regrowth, and a rename while the last line is
 # partial (once completed in the old file within --partial-timeout, once
-# never completed: counted as it is when the timeout ends). After SIGTERM
+# never completed: counted as it is when the timeout ends), and two
+# rotations between two looks of bouncestat. After SIGTERM
 # its final CSV must equal, byte for byte, a batch run over every line
 # written, in the order written: no line lost, none counted twice.
 #
@@ -168,6 +169,39 @@ mv "$log" "$log.4"
 write "$log" 500
 printf '%s\n' "$noise" >>"$truth"
 wait_read "partial line taken at the timeout"
+
+# 8. two rotations while bouncestat cannot look (stopped): the file in
+# between (maillog.6) was never under the name when it looked; it is
+# found among the rotated files and read whole before the new one.
+sleep 0.05 # a later mtime than the old file's last write
+kill -STOP "$pid"
+mv "$log" "$log.5"
+write "$log" 300
+mv "$log" "$log.6"
+write "$log" 300
+gzip -c "$log.5" >"$log.5.gz" # compressed: never taken for a log
+kill -CONT "$pid"
+wait_read "two rotations between two looks"
+expect_grep "maillog: was rotated again before it was read: .*/maillog.6$" \
+    "$errs" "the file rotated between two looks is named"
+bs_checks=$((bs_checks + 1))
+if grep -q "before it was read: .*\(gz\|maillog.5\)$" "$errs"; then
+    echo "FAIL: the compressed copy or the old file was taken again" >&2
+    bs_failures=$((bs_failures + 1))
+fi
+
+# 9. the name goes missing, then a file comes and is rotated away, then
+# another, all while bouncestat cannot look.
+mark_notice "has become inaccessible"
+mv "$log" "$log.7"
+wait_notice "has become inaccessible"
+sleep 0.05
+kill -STOP "$pid"
+write "$log" 300
+mv "$log" "$log.8"
+write "$log" 300
+kill -CONT "$pid"
+wait_read "missing, then two files between two looks"
 
 # The rest, then the end of the run.
 write "$log" $((total - next + 1))

@@ -25,6 +25,7 @@
 
 #define BS_FP_LEN 1024
 #define BS_BUSY_RETRY_MS 100
+#define BS_FOLLOW_SEEN 16 /* files read lately, remembered by identity */
 
 struct bs_follow_gen {
     uv_file fd; /* -1: no file */
@@ -53,6 +54,16 @@ struct bs_follow {
     bool failed;
     bool dead;       /* not followed at all (a directory) */
     bool more;       /* a poll is due: bytes remain, or an event came */
+    /* The identities of the last BS_FOLLOW_SEEN files opened or adopted
+     * (a ring; nseen counts every one): none is read twice. */
+    struct bs_file_id seen[BS_FOLLOW_SEEN];
+    unsigned nseen;
+    /* The file that was under the name before the current one, and its
+     * mtime when it left: files rotated after it and before the current
+     * one are looked for when the name gets a new file. */
+    bool have_prev;
+    int64_t prev_sec;
+    long prev_nsec;
 };
 
 static void bs_follow_notice(const struct bs_follow *f, const char *msg,
@@ -212,6 +223,50 @@ static bool bs_follow_open_fd(struct bs_follow *f, uv_file *fd,
     return rc >= 0;
 }
 
+static void bs_follow_saw(struct bs_follow *f, uint64_t dev, uint64_t ino)
+{
+    f->seen[f->nseen++ % BS_FOLLOW_SEEN] = (struct bs_file_id){ dev, ino };
+}
+
+/* The open file fd is about to stop being the newest under the name: its
+ * mtime bounds what was rotated after it. */
+static void bs_follow_set_prev(struct bs_follow *f, uv_file fd)
+{
+    uv_fs_t req;
+    if (uv_fs_fstat(NULL, &req, fd, NULL) == 0) {
+        f->have_prev = true;
+        f->prev_sec = (int64_t)req.statbuf.st_mtim.tv_sec;
+        f->prev_nsec = (long)req.statbuf.st_mtim.tv_nsec;
+    }
+    uv_fs_req_cleanup(&req);
+}
+
+static bool bs_follow_take_old(struct bs_follow *f, const char *file,
+                               const struct bs_input_mark *m);
+
+/* The name has a new file, and an earlier one was known: files rotated
+ * in between, too quickly to be seen under the name (missing -> X -> Y
+ * between two looks), are read whole, oldest first, before the new one.
+ * Files read lately (the ring) are never taken again. */
+static void bs_follow_catch_up(struct bs_follow *f)
+{
+    static const struct bs_input_mark from_start;
+    if (!f->have_prev)
+        return;
+    size_t nskip = f->nseen < BS_FOLLOW_SEEN ? f->nseen : BS_FOLLOW_SEEN;
+    char **missed;
+    size_t n = bs_resume_rotated_after(f->path, f->prev_sec, f->prev_nsec,
+                                       f->seen, nskip, &missed);
+    for (size_t i = 0; i < n; i++) {
+        if (bs_follow_take_old(f, missed[i], &from_start))
+            bs_follow_notice(f, "was rotated again before it was read",
+                             missed[i]);
+        free(missed[i]);
+    }
+    free(missed);
+    f->have_prev = false; /* the next one comes with the next rotation */
+}
+
 /* Opens the name into the current slot, which is free. */
 static void bs_follow_open(struct bs_follow *f, const char *why)
 {
@@ -231,6 +286,8 @@ static void bs_follow_open(struct bs_follow *f, const char *why)
     f->opened = true;
     f->told_open = f->missing = false;
     bs_follow_watch(f, g);
+    bs_follow_saw(f, g->dev, g->ino);
+    bs_follow_catch_up(f);
     if (f->env->opened)
         f->env->opened(f->env->ctx);
 }
@@ -249,6 +306,7 @@ static void bs_follow_grace_cb(uv_timer_t *t)
  * predecessor, read on for the grace period. */
 static void bs_follow_retire(struct bs_follow *f)
 {
+    bs_follow_set_prev(f, f->gen[f->cur].fd);
     bs_follow_end_gen(f, &f->gen[!f->cur], UINT64_MAX, true);
     f->cur = !f->cur;
     uv_timer_start(&f->grace, bs_follow_grace_cb,
@@ -503,6 +561,7 @@ static bool bs_follow_adopt(struct bs_follow *f, int i, const char *file,
     g->fd = fd;
     g->dev = st.st_dev;
     g->ino = st.st_ino;
+    bs_follow_saw(f, g->dev, g->ino);
     g->offset = m->offset;
     g->fplen = m->head_len;
     memcpy(g->fp, m->head, m->head_len);
@@ -513,23 +572,33 @@ static bool bs_follow_adopt(struct bs_follow *f, int i, const char *file,
     return true;
 }
 
-/* The marked file, found under file, is read to its end first, as a
- * rotated predecessor is. */
-static void bs_follow_adopt_old(struct bs_follow *f, const char *file,
-                                const struct bs_input_mark *m)
+/* file becomes the rotated predecessor, read from the mark on (and the
+ * predecessor before it to its end first). False when it cannot be
+ * opened. */
+static bool bs_follow_take_old(struct bs_follow *f, const char *file,
+                               const struct bs_input_mark *m)
 {
     struct bs_follow_gen *old = &f->gen[!f->cur];
     if (old->fd >= 0)
         bs_follow_end_gen(f, old, UINT64_MAX, true); /* older still */
     if (!bs_follow_adopt(f, !f->cur, file, m))
-        return;
+        return false;
+    bs_follow_set_prev(f, f->gen[!f->cur].fd);
     f->opened = true; /* this input is being read */
-    if (!f->env->quiet)
+    uv_timer_start(&f->grace, bs_follow_grace_cb,
+                   f->env->partial_timeout_ms, 0);
+    return true;
+}
+
+/* At resume: the marked file, found under file, is read to its end
+ * first, as a rotated predecessor is. */
+static void bs_follow_adopt_old(struct bs_follow *f, const char *file,
+                                const struct bs_input_mark *m)
+{
+    if (bs_follow_take_old(f, file, m) && !f->env->quiet)
         fprintf(stderr, "bouncestat: %s: reading %s from byte offset "
                         "%llu\n", f->path, file,
                 (unsigned long long)m->offset);
-    uv_timer_start(&f->grace, bs_follow_grace_cb,
-                   f->env->partial_timeout_ms, 0);
 }
 
 /* The files rotated after the marked one while bouncestat was down, read

@@ -20,6 +20,13 @@
  *       copy only and are lost: no follower can see them.
  *   deletion: as rename, then the name is tried again on every check until
  *       it reappears ("has appeared") and is read from 0.
+ *   two rotations between two looks (the name went old -> X -> new, or
+ *       missing -> X -> new, faster than a check): when the name gets a new
+ *       file, the rotated files beside it (named like it plus a suffix,
+ *       plain, not empty) last written after the old file are read whole,
+ *       oldest first, before the new one ("was rotated again before it
+ *       was read"). The last 16 files opened are known by identity and
+ *       never taken again.
  *
  * A file is identified by device and inode, plus its first 1 KiB. Checks
  * run on inotify events (libuv fs_event on the file and on its directory),

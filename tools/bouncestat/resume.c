@@ -179,40 +179,46 @@ static int bs_rotated_cmp(const void *pa, const void *pb)
     return strcmp(a->path, b->path);
 }
 
-/* Is this rotated file one to read: plain (not zstd or gzip), written
- * after the marked file stopped (old_mtime), not the marked file, not the
- * file under the name? */
-static bool bs_resume_is_between(const char *full, const struct stat *old,
-                                 const struct stat *now, struct stat *st)
+static bool bs_resume_skipped(const struct stat *st,
+                              const struct bs_file_id *skip, size_t nskip)
 {
-    if (stat(full, st) < 0 || !S_ISREG(st->st_mode) ||
-        (st->st_dev == old->st_dev && st->st_ino == old->st_ino) ||
-        (now && st->st_dev == now->st_dev && st->st_ino == now->st_ino))
+    for (size_t i = 0; i < nskip; i++)
+        if ((uint64_t)st->st_dev == skip[i].dev &&
+            (uint64_t)st->st_ino == skip[i].ino)
+            return true;
+    return false;
+}
+
+/* Is this rotated file one to read: a plain log (not empty, not zstd,
+ * gzip, xz or bzip2), written after the time, not one of skip? */
+static bool bs_resume_is_after(const char *full, int64_t sec, long nsec,
+                               const struct bs_file_id *skip, size_t nskip,
+                               struct stat *st)
+{
+    if (stat(full, st) < 0 || !S_ISREG(st->st_mode) || st->st_size == 0 ||
+        bs_resume_skipped(st, skip, nskip))
         return false;
-    if (st->st_mtim.tv_sec < old->st_mtim.tv_sec ||
-        (st->st_mtim.tv_sec == old->st_mtim.tv_sec &&
-         st->st_mtim.tv_nsec <= old->st_mtim.tv_nsec))
+    if (st->st_mtim.tv_sec < sec ||
+        (st->st_mtim.tv_sec == sec && st->st_mtim.tv_nsec <= nsec))
         return false;
-    unsigned char magic[4] = { 0 };
+    unsigned char magic[6] = { 0 };
     int fd = open(full, O_RDONLY | O_NOCTTY | O_NONBLOCK);
     ssize_t n = fd < 0 ? -1 : pread(fd, magic, sizeof magic, 0);
     if (fd >= 0)
         close(fd);
-    if (n < 0)
+    if (n <= 0)
         return false;
+    static const unsigned char xz[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
     return !bs_input_is_zstd(magic, (size_t)n) &&
-           !(n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b);
+           !(n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) &&
+           !(n >= 6 && memcmp(magic, xz, 6) == 0) &&
+           !(n >= 3 && memcmp(magic, "BZh", 3) == 0);
 }
 
-/* The files rotated after the marked file (found at old_path): in the
- * same folder, named like path, oldest first. */
-static void bs_resume_between(const char *path, const char *old_path,
-                              struct bs_resume_plan *p)
+size_t bs_resume_rotated_after(const char *path, int64_t sec, long nsec,
+                               const struct bs_file_id *skip, size_t nskip,
+                               char ***out)
 {
-    struct stat old, now;
-    if (stat(old_path, &old) < 0)
-        return;
-    bool have_now = stat(path, &now) == 0;
     const char *base;
     char *dir = bs_resume_folder(path, &base);
     DIR *d = opendir(dir);
@@ -225,7 +231,7 @@ static void bs_resume_between(const char *path, const char *old_path,
             continue;
         char *full = bs_resume_join(dir, de->d_name);
         struct stat st;
-        if (!bs_resume_is_between(full, &old, have_now ? &now : NULL, &st)) {
+        if (!bs_resume_is_after(full, sec, nsec, skip, nskip, &st)) {
             free(full);
             continue;
         }
@@ -242,11 +248,38 @@ static void bs_resume_between(const char *path, const char *old_path,
     free(dir);
     if (n)
         qsort(list, n, sizeof *list, bs_rotated_cmp);
-    p->between = n ? malloc(n * sizeof *p->between) : NULL;
+    *out = n ? malloc(n * sizeof **out) : NULL;
+    if (n && !*out) {
+        fputs("bouncestat: out of memory\n", stderr);
+        abort();
+    }
     for (size_t i = 0; i < n; i++)
-        p->between[i] = list[i].path;
-    p->nbetween = p->between ? n : 0;
+        (*out)[i] = list[i].path;
     free(list);
+    return n;
+}
+
+/* The files rotated after the marked file (found at old_path): in the
+ * same folder, named like path, oldest first, not the file under the
+ * name. */
+static void bs_resume_between(const char *path, const char *old_path,
+                              struct bs_resume_plan *p)
+{
+    struct stat old, now;
+    if (stat(old_path, &old) < 0)
+        return;
+    struct bs_file_id skip[2] = {
+        { (uint64_t)old.st_dev, (uint64_t)old.st_ino }, { 0, 0 }
+    };
+    size_t nskip = 1;
+    if (stat(path, &now) == 0) {
+        skip[1].dev = (uint64_t)now.st_dev;
+        skip[1].ino = (uint64_t)now.st_ino;
+        nskip = 2;
+    }
+    p->nbetween = bs_resume_rotated_after(path, old.st_mtim.tv_sec,
+                                          old.st_mtim.tv_nsec, skip, nskip,
+                                          &p->between);
 }
 
 void bs_resume_say(const char *path, const struct bs_resume_plan *p,

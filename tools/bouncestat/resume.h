@@ -46,6 +46,20 @@ void bs_resume_plan_free(struct bs_resume_plan *p);
 void bs_resume_say(const char *path, const struct bs_resume_plan *p,
                    bool quiet);
 
+/* A file's identity. */
+struct bs_file_id {
+    uint64_t dev, ino;
+};
+
+/* The rotated siblings of path written after sec.nsec (their mtime):
+ * files in path's folder named path's last component plus a suffix,
+ * plain logs (not empty; not zstd, gzip, xz or bzip2), none of the nskip
+ * identities in skip. Sets *out to a heap array of heap paths, oldest
+ * first (NULL for none; free each and the array) and returns how many. */
+size_t bs_resume_rotated_after(const char *path, int64_t sec, long nsec,
+                               const struct bs_file_id *skip, size_t nskip,
+                               char ***out);
+
 /* Does the open file fd (with that device and inode) match m: the same
  * identity, at least m->offset bytes long, and starting with m->head? */
 bool bs_resume_is_marked(int fd, uint64_t dev, uint64_t ino,
