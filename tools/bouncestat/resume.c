@@ -76,14 +76,20 @@ const struct bs_input_mark *bs_resume_find_mark(
     return NULL;
 }
 
-static char *bs_resume_join(const char *dir, const char *name)
+/* p, which a failed allocation left NULL: then the run ends. */
+static void *bs_resume_allocated(void *p)
 {
-    size_t a = strlen(dir), b = strlen(name);
-    char *p = malloc(a + b + 2);
     if (!p) {
         fputs("bouncestat: out of memory\n", stderr);
         abort();
     }
+    return p;
+}
+
+static char *bs_resume_join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = bs_resume_allocated(malloc(a + b + 2));
     memcpy(p, dir, a);
     p[a] = '/';
     memcpy(p + a + 1, name, b + 1);
@@ -98,11 +104,7 @@ static char *bs_resume_folder(const char *path, const char **base)
     *base = slash ? slash + 1 : path;
     const char *from = slash ? path : ".";
     size_t n = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
-    char *dir = malloc(n + 1);
-    if (!dir) {
-        fputs("bouncestat: out of memory\n", stderr);
-        abort();
-    }
+    char *dir = bs_resume_allocated(malloc(n + 1));
     memcpy(dir, from, n);
     dir[n] = '\0';
     return dir;
@@ -235,11 +237,7 @@ size_t bs_resume_rotated_after(const char *path, int64_t sec, long nsec,
             free(full);
             continue;
         }
-        list = realloc(list, (n + 1) * sizeof *list);
-        if (!list) {
-            fputs("bouncestat: out of memory\n", stderr);
-            abort();
-        }
+        list = bs_resume_allocated(realloc(list, (n + 1) * sizeof *list));
         list[n].path = full;
         list[n++].mtime = st.st_mtim;
     }
@@ -248,11 +246,7 @@ size_t bs_resume_rotated_after(const char *path, int64_t sec, long nsec,
     free(dir);
     if (n)
         qsort(list, n, sizeof *list, bs_rotated_cmp);
-    *out = n ? malloc(n * sizeof **out) : NULL;
-    if (n && !*out) {
-        fputs("bouncestat: out of memory\n", stderr);
-        abort();
-    }
+    *out = n ? bs_resume_allocated(malloc(n * sizeof **out)) : NULL;
     for (size_t i = 0; i < n; i++)
         (*out)[i] = list[i].path;
     free(list);
