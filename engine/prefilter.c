@@ -159,14 +159,27 @@ static const char bs_pf_smtp_words[] =
     "account delivery http://www. https://support. .com/ .net/ .jp/ "
     "error reason because the and for not with your this has been ";
 
+/* A piece of a host name or address ("gmail.com", "live."): replies
+ * quote the recipient's address, so a literal with a dot between a
+ * letter or digit and a letter is about as common as an SMTP word. */
+static bool bs_pf_names_host(const char *lit)
+{
+    for (const char *q = lit; (q = strchr(q, '.')) != NULL; q++)
+        if (q > lit && bs_pf_alnum((unsigned char)q[-1]) &&
+            q[1] >= 'a' && q[1] <= 'z')
+            return true;
+    return false;
+}
+
 /* How unlikely a literal is to occur in a reply by chance: rare bytes
- * count more, and a literal that is itself a common SMTP word little. */
+ * count more, and a literal that is itself a common SMTP word, or a
+ * piece of a host name, little. */
 static int bs_pf_literal_rarity(const char *lit)
 {
     int score = 0;
     for (const char *q = lit; *q; q++)
         score += 10 - (int)bs_pf_commonness((unsigned char)*q);
-    if (strstr(bs_pf_smtp_words, lit))
+    if (strstr(bs_pf_smtp_words, lit) || bs_pf_names_host(lit))
         score /= 4;
     return score;
 }
@@ -249,17 +262,137 @@ static const char *bs_pf_group_inner(const char *p, const char *after,
     return q < *inner_end && *q == close ? q + 1 : NULL;
 }
 
+/* The exact literal that every match of the alternative [p, end) begins
+ * with (leading) or ends with (!leading), lower-cased into out; it may be
+ * empty. False to give up. */
+static bool bs_pf_edge(const char *p, const char *end, char *out,
+                       bool leading)
+{
+    size_t n = 0;
+    while (p < end) {
+        bool opaque;
+        const char *q = bs_pf_opaque(p, end, &opaque);
+        int c = (unsigned char)*p;
+        if (!q || (!opaque && strchr(")*+?{|", c)))
+            return false;
+        if (!opaque && c == '\\') {
+            q = bs_pf_escape(p, end, &c);
+            if (!q)
+                return false;
+            opaque = c < 0;
+        } else if (!opaque) {
+            q = p + 1;
+        }
+        char kind;
+        const char *after = bs_pf_quantifier(q, end, &kind);
+        if (!after)
+            return false;
+        bool once = !opaque && (!kind || kind == '+');
+        if (!once || n == BS_PF_LIT_MAX) { /* the edge stops here */
+            if (leading)
+                break;
+            n = 0;
+        }
+        if (once) {
+            if (kind == '+' && !leading)
+                n = 0; /* the last repetition is what the rest follows */
+            if (n < BS_PF_LIT_MAX)
+                out[n++] = (char)bs_pf_lower((unsigned char)c);
+            if (kind == '+' && leading)
+                break;
+        }
+        p = after;
+    }
+    out[n] = '\0';
+    return true;
+}
+
+/* bs_pf_edge of every top-level alternative of [p, end). Returns how
+ * many, or -1. */
+static int bs_pf_edges(const char *p, const char *end, bs_pf_lit *lits,
+                       int max, bool leading)
+{
+    int n = 0;
+    const char *start = p;
+    while (p <= end) {
+        if (p == end || *p == '|') {
+            if (n == max || !bs_pf_edge(start, p, lits[n], leading))
+                return -1;
+            n++;
+            start = ++p;
+            continue;
+        }
+        const char *q = p + 1;
+        if (*p == '\\')
+            q = p + 2 <= end ? p + 2 : NULL;
+        else if (*p == '(')
+            q = bs_pf_skip_group(p, end);
+        else if (*p == '[')
+            q = bs_pf_skip_class(p, end);
+        if (!q)
+            return -1;
+        p = q;
+    }
+    return n;
+}
+
+/* The set an alternative offers so far: the least likely to occur by
+ * chance (bs_pf_set_rarity), the smaller one of two alike. */
+struct bs_pf_choice {
+    bs_pf_lit *lits; /* the caller's, max of them */
+    int max, n, rarity;
+};
+
+static void bs_pf_consider(struct bs_pf_choice *ch, bs_pf_lit *set, int n)
+{
+    int rarity = n > 0 && n <= ch->max ? bs_pf_set_rarity(set, n) : -1;
+    if (rarity > ch->rarity ||
+        (rarity >= 0 && rarity == ch->rarity && n < ch->n)) {
+        memcpy(ch->lits, set, (size_t)n * sizeof *set);
+        ch->n = n;
+        ch->rarity = rarity;
+    }
+}
+
+/* The literal run [run, run + nrun) joined to each of n edges: before
+ * them (run_first) or after them. Considered when every joined literal
+ * has at least BS_PREFILTER_MIN_LITERAL bytes. */
+static void bs_pf_consider_joined(struct bs_pf_choice *ch, const char *run,
+                                  size_t nrun, bs_pf_lit *edges, int n,
+                                  bool run_first, bs_pf_lit *tmp)
+{
+    if (!nrun || n <= 0)
+        return;
+    for (int i = 0; i < n; i++) {
+        size_t ne = strlen(edges[i]);
+        if (nrun + ne >= BS_PF_LIT_MAX || /* 63: the run may be cut */
+            nrun + ne < BS_PREFILTER_MIN_LITERAL)
+            return;
+        const char *first = run_first ? run : edges[i];
+        size_t nfirst = run_first ? nrun : ne;
+        memcpy(tmp[i], first, nfirst);
+        memcpy(tmp[i] + nfirst, run_first ? edges[i] : run, nrun + ne - nfirst);
+        tmp[i][nrun + ne] = '\0';
+    }
+    bs_pf_consider(ch, tmp, n);
+}
+
 /* A set of literals one of which any match of the alternative [p, end)
- * contains: its longest literal run or the set of one of its mandatory
- * groups, whichever is least likely to occur by chance
- * (bs_pf_set_rarity; the run when they are alike). Returns how many, or
+ * contains, the least likely to occur by chance of: its longest literal
+ * run (preferred when alike), the set of one of its mandatory groups,
+ * and a literal run joined to the edges of the alternatives of a
+ * mandatory group right before or after it ("too many " + (?:messages|
+ * mails) gives "too many messages|too many mails"). Returns how many, or
  * -1. */
 static int bs_pf_alternative(const char *p, const char *end, bs_pf_lit *lits,
                              int max, int depth)
 {
     struct bs_pf_run r = { .nrun = 0, .nbest = 0 };
-    bs_pf_lit *tmp = bs_xmalloc(BS_PF_MAX_ALTS * sizeof *tmp);
-    int best_group = -1, best_rarity = -1;
+    bs_pf_lit *tmp = bs_xmalloc(3 * BS_PF_MAX_ALTS * sizeof *tmp);
+    bs_pf_lit *edges = tmp + BS_PF_MAX_ALTS, *after_group = edges +
+                                                           BS_PF_MAX_ALTS;
+    int nafter = -1; /* edges of the group the current run follows */
+    struct bs_pf_choice ch = { lits, max, -1, -1 };
     char kind;
     while (p < end) {
         bool opaque;
@@ -278,42 +411,43 @@ static int bs_pf_alternative(const char *p, const char *end, bs_pf_lit *lits,
         const char *after = bs_pf_quantifier(q, end, &kind);
         if (!after)
             goto give_up;
-        if (opaque && *p == '(' && (!kind || kind == '+')) {
-            const char *inner_end;
-            const char *inner = bs_pf_group_inner(p, q, &inner_end);
-            int n = inner ? bs_pf_set(inner, inner_end, tmp, BS_PF_MAX_ALTS,
-                                      depth + 1)
-                          : -1;
-            int rarity = n > 0 && n <= max ? bs_pf_set_rarity(tmp, n) : -1;
-            if (rarity > best_rarity ||
-                (rarity >= 0 && rarity == best_rarity && n < best_group)) {
-                memcpy(lits, tmp, (size_t)n * sizeof *lits);
-                best_group = n;
-                best_rarity = rarity;
-            }
-        }
-        if (opaque) {
-            bs_pf_end_run(&r);
-        } else if (kind == '+') {
+        bool once = !opaque && (!kind || kind == '+');
+        if (once)
             bs_pf_add(&r, (unsigned char)c);
-            bs_pf_end_run(&r);
-        } else if (kind) {
-            bs_pf_end_run(&r);
-        } else {
-            bs_pf_add(&r, (unsigned char)c);
+        if (!once || kind == '+') { /* the run ends here */
+            bs_pf_consider_joined(&ch, r.run, r.nrun, after_group, nafter,
+                                  false, tmp);
+            nafter = -1;
         }
+        const char *inner_end;
+        const char *inner = opaque && *p == '(' && (!kind || kind == '+')
+                                ? bs_pf_group_inner(p, q, &inner_end)
+                                : NULL;
+        if (inner) {
+            int n = bs_pf_set(inner, inner_end, tmp, BS_PF_MAX_ALTS,
+                              depth + 1);
+            bs_pf_consider(&ch, tmp, n);
+            n = bs_pf_edges(inner, inner_end, edges, BS_PF_MAX_ALTS, true);
+            bs_pf_consider_joined(&ch, r.run, r.nrun, edges, n, true, tmp);
+            nafter = bs_pf_edges(inner, inner_end, after_group,
+                                 BS_PF_MAX_ALTS, false);
+        }
+        if (!once || kind == '+')
+            bs_pf_end_run(&r);
         p = after;
     }
+    bs_pf_consider_joined(&ch, r.run, r.nrun, after_group, nafter, false,
+                          tmp);
     bs_pf_end_run(&r);
     free(tmp);
     if (r.nbest >= BS_PREFILTER_MIN_LITERAL && max >= 1) {
         r.best[r.nbest] = '\0';
-        if (best_group < 0 || bs_pf_literal_rarity(r.best) >= best_rarity) {
+        if (ch.n < 0 || bs_pf_literal_rarity(r.best) >= ch.rarity) {
             memcpy(lits[0], r.best, r.nbest + 1);
             return 1;
         }
     }
-    return best_group;
+    return ch.n;
 give_up:
     free(tmp);
     return -1;

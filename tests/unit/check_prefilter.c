@@ -35,11 +35,12 @@ static const struct {
     { "5\\.7\\.26", "5.7.26" },
     { "\\bRBL\\b", "rbl" },
     { "[a-z]+ over quota", " over quota" },
-    { "(?:foo|bar)baz", "baz" },
-    { "(?:foo|bar)x", "foo|bar" },
+    { "(?:foo|bar)baz", "foobaz|barbaz" },
+    { "(?:foo|bar)x", "foox|barx" },
     { "(?i)(?|SPF fail|DKIM fail)", "spf fail|dkim fail" },
     { "(?<ip>\\d+) is not allowed", " is not allowed" },
-    { "(?<!temporarily )(?:mailbox|account) unavailable", " unavailable" },
+    { "(?<!temporarily )(?:mailbox|account) unavailable",
+      "mailbox unavailable|account unavailable" },
     { "(?<!x)(?:mailbox|account) (?:\\S+ )?gone", "gone" },
     { "(?<!x)(?:mailbox|account) (?:\\S+ )?go", "mailbox|account" },
     { "(?:mailbox|x)y", NULL },       /* "x" is too short */
@@ -58,6 +59,18 @@ static const struct {
     { "abc)", NULL },
     { "", NULL },
     { "Ab\\-C\\ d", "ab-c d" },
+    /* a run joined to the edges of a mandatory group beside it */
+    { "too many (?:messages|e-?mails)", "too many messages|too many e" },
+    { "(?:sending|receiving) rate", "sending rate|receiving rate" },
+    { "abc(?:de+f|ghi)", "abcde|abcghi" },
+    { "(?:ab+|cd)efg", "befg|cdefg" },
+    { "xyz(?:a|\\d)", "xyz" },        /* "xyz" joined to "" is "xyz" */
+    { "x(?:ab|cd)", "xab|xcd" },       /* rarer than "ab|cd" */
+    { "(?:ab|c)\\bdef", "def" },     /* \b parts the group and the run */
+    { "(?:ab|cd)?efg", "efg" },        /* no edge of an optional group */
+    { "(?=abc)(?:de|fg)hij", "dehij|fghij" },
+    /* host names are about as common in replies as SMTP words */
+    { "(?:gmail|yahoo)\\.com.*?dmarc", "dmarc" },
 };
 
 START_TEST(test_extraction)
