@@ -404,18 +404,28 @@ unsigned bs_provider_decide_cached(const struct bs_provider_table *t,
 {
     if (!c)
         return bs_provider_decide(t, ev);
-    uint64_t h = bs_hash_bytes(ev->relay_host.ptr, ev->relay_host.len) ^
-                 bs_hash_bytes(ev->relay_ip.ptr, ev->relay_ip.len) *
-                     0x9e3779b97f4a7c15ULL;
-    struct bs_provider_cache_slot *s =
-        &c->slot[(h ^ domain_id * 0xbf58476d1ce4e5b9ULL) %
-                 BS_PROVIDER_CACHE_SLOTS];
-    int r;
-    if (s->result && s->relay_hash == h && s->domain_id == domain_id) {
-        r = s->result - 2;
-    } else {
-        r = bs_provider_by_names(t, ev);
-        *s = (struct bs_provider_cache_slot){ h, domain_id, r + 2 };
+    struct bs_provider_domain_slot *d =
+        &c->domain[(domain_id * 0x9e3779b1u) >> 20];
+    _Static_assert(BS_PROVIDER_CACHE_SLOTS == 1 << 12, "12 bits of slot");
+    if (!d->result || d->domain_id != domain_id)
+        *d = (struct bs_provider_domain_slot){
+            domain_id, bs_provider_match(t, ev->recipient_domain, true) + 2
+        };
+    int r = d->result - 2;
+    if (r < 0) {
+        uint64_t h = bs_hash_bytes(ev->relay_host.ptr, ev->relay_host.len) ^
+                     bs_hash_bytes(ev->relay_ip.ptr, ev->relay_ip.len) *
+                         0x9e3779b97f4a7c15ULL;
+        struct bs_provider_relay_slot *s =
+            &c->relay[h % BS_PROVIDER_CACHE_SLOTS];
+        if (s->result && s->relay_hash == h) {
+            r = s->result - 2;
+        } else {
+            r = bs_provider_match(t, ev->relay_host, false);
+            if (r < 0)
+                r = bs_provider_by_network(t, ev->relay_ip);
+            *s = (struct bs_provider_relay_slot){ h, r + 2 };
+        }
     }
     if (r < 0)
         r = bs_provider_by_signature(t, ev->text);

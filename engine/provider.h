@@ -42,15 +42,20 @@ unsigned bs_provider_decide(const struct bs_provider_table *t,
                             const struct bs_provider_evidence *ev);
 /* The same decision with its first three steps remembered: a delivery
  * log names the same recipient domain and relay a thousand times. The
- * caller owns the cache (zero-initialised is empty) and gives the
- * recipient domain's intern id, which stands for its bytes. */
+ * recipient domain's step is remembered by the domain alone, the relay's
+ * two by the relay alone (they are asked only when the domain says
+ * nothing). The caller owns the cache (zero-initialised is empty) and
+ * gives the recipient domain's intern id, which stands for its bytes. */
 #define BS_PROVIDER_CACHE_SLOTS 4096
 struct bs_provider_cache {
-    struct bs_provider_cache_slot {
-        uint64_t relay_hash; /* of relay host and IP */
+    struct bs_provider_domain_slot {
         uint32_t domain_id;
-        int32_t result;      /* + 2: 0 empty, 1 no match, 2.. provider */
-    } slot[BS_PROVIDER_CACHE_SLOTS];
+        int32_t result; /* + 2: 0 empty, 1 no match, 2.. provider */
+    } domain[BS_PROVIDER_CACHE_SLOTS];
+    struct bs_provider_relay_slot {
+        uint64_t relay_hash; /* of relay host and IP */
+        int32_t result;      /* as above */
+    } relay[BS_PROVIDER_CACHE_SLOTS];
 };
 unsigned bs_provider_decide_cached(const struct bs_provider_table *t,
                                    struct bs_provider_cache *c,

@@ -1,12 +1,15 @@
 /*
  * check_provider.c - the shipped provider table: the fixed ids of the
  * contract, domain-before-relay, exact beats suffix beats first label,
- * case and trailing dots, and load errors with FILE:LINE.
+ * case and trailing dots, the cached decision against the full one, and
+ * load errors with FILE:LINE.
  */
 #include "buf.h"
 #include "provider.h"
 #include "support.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 extern const char bs_embedded_providers[];
@@ -122,6 +125,67 @@ START_TEST(test_provider_evidence)
 }
 END_TEST
 
+/* The cached decision equals the full one, whatever was asked before:
+ * every domain of the tables above with every relay host, relay IP and
+ * text, three times over, and with thousands of other domains and relays
+ * between (they share slots with the first ones). */
+START_TEST(test_provider_cached)
+{
+    struct bs_provider_table *t = shipped();
+    struct bs_provider_cache *c = calloc(1, sizeof *c);
+    ck_assert_ptr_nonnull(c);
+    const char *domains[BS_ARRAY_LEN(cases) + BS_ARRAY_LEN(evidence)];
+    size_t nd = 0;
+    for (size_t i = 0; i < BS_ARRAY_LEN(cases); i++)
+        domains[nd++] = cases[i].domain;
+    for (size_t i = 0; i < BS_ARRAY_LEN(evidence); i++)
+        domains[nd++] = evidence[i].domain;
+    unsigned checked = 0;
+    for (int round = 0; round < 3; round++) {
+        for (size_t d = 0; d < nd; d++) {
+            /* an id per distinct string, as an intern table gives */
+            uint32_t id = 0;
+            while (strcmp(domains[id], domains[d]) != 0)
+                id++;
+            for (size_t r = 0; r < BS_ARRAY_LEN(cases); r++) {
+                size_t e = (d + r + (size_t)round) % BS_ARRAY_LEN(evidence);
+                struct bs_provider_evidence ev = {
+                    bs_slice_make(domains[d], strlen(domains[d])),
+                    bs_slice_make(cases[r].relay, strlen(cases[r].relay)),
+                    bs_slice_make(evidence[e].ip, strlen(evidence[e].ip)),
+                    bs_slice_make(evidence[e].text,
+                                  strlen(evidence[e].text)),
+                };
+                unsigned want = bs_provider_decide(t, &ev);
+                unsigned got = bs_provider_decide_cached(t, c, id, &ev);
+                ck_assert_msg(got == want,
+                              "round %d: %s via %s [%s] '%s': cached %s, "
+                              "want %s", round, domains[d], cases[r].relay,
+                              evidence[e].ip, evidence[e].text,
+                              bs_provider_name(t, got),
+                              bs_provider_name(t, want));
+                checked++;
+            }
+        }
+        char other[32], relay[32];
+        for (uint32_t k = 0; k < 10000; k++) { /* fill every slot */
+            int n = snprintf(other, sizeof other, "d%u.example", k);
+            int m = snprintf(relay, sizeof relay, "mx%u.example.net", k);
+            struct bs_provider_evidence ev = {
+                bs_slice_make(other, (size_t)n),
+                bs_slice_make(relay, (size_t)m), bs_slice_make("", 0),
+                bs_slice_make("", 0)
+            };
+            ck_assert_uint_eq(bs_provider_decide_cached(t, c, 1000 + k, &ev),
+                              BS_PROVIDER_OTHER);
+        }
+    }
+    ck_assert_uint_gt(checked, 1000);
+    free(c);
+    bs_provider_table_free(t);
+}
+END_TEST
+
 START_TEST(test_provider_network_errors)
 {
     static const char *const bad[] = {
@@ -186,6 +250,7 @@ static Suite *provider_suite(void)
     tcase_add_test(tc, test_provider_ids_fixed);
     tcase_add_loop_test(tc, test_provider_evidence, 0,
                         (int)(sizeof evidence / sizeof *evidence));
+    tcase_add_test(tc, test_provider_cached);
     tcase_add_test(tc, test_provider_network_errors);
     tcase_add_test(tc, test_provider_load_errors);
     suite_add_tcase(s, tc);
