@@ -89,11 +89,29 @@ uint64_t bs_hash_bytes(const void *p, size_t n)
     return h ^ (h >> 32);
 }
 
+/* FNV-1a of the lower-cased bytes (its values are kept in state files):
+ * eight bytes are lower-cased at once, then hashed one by one. */
 uint64_t bs_hash_lower(const void *p, size_t n)
 {
     const unsigned char *s = p;
     uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v = bs_load64(s + i);
+        const uint64_t high = 0x8080808080808080ULL;
+        uint64_t low7 = v & ~high;
+        uint64_t upper = ((low7 + 0x3f3f3f3f3f3f3f3fULL) ^ /* >= 'A' */
+                          (low7 + 0x2525252525252525ULL)) & /* > 'Z' */
+                         ~v & high;
+        v |= upper >> 2; /* 'A'..'Z' + 0x20 */
+        unsigned char b[8];
+        memcpy(b, &v, 8); /* memory order, whatever the byte order */
+        for (int k = 0; k < 8; k++) {
+            h ^= b[k];
+            h *= 1099511628211ULL;
+        }
+    }
+    for (; i < n; i++) {
         unsigned char c = s[i];
         if (c >= 'A' && c <= 'Z')
             c += 'a' - 'A';

@@ -5,7 +5,8 @@
  * buffers whose bytes are drawn from a small alphabet (so matches are
  * dense), with the stop characters at the edges of eight-byte words,
  * high-bit bytes next to them (borrows across bytes), and the buffer's
- * end exactly where a read past it would see a match.
+ * end exactly where a read past it would see a match; and the recipient
+ * hash (bs_hash_lower) against its byte-by-byte definition.
  */
 #include "scan.h"
 #include "support.h"
@@ -164,6 +165,40 @@ START_TEST(test_memmem_matches_naive)
 }
 END_TEST
 
+/* The recipient hash kept in state files: FNV-1a of the ASCII-lower-cased
+ * bytes, byte by byte, and fixed values that a faster version must keep. */
+static uint64_t naive_hash_lower(const unsigned char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        h ^= c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+        h *= 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+START_TEST(test_hash_lower_matches_naive)
+{
+    unsigned char buf[80];
+    unsigned seed = 11;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (size_t)rand_r(&seed) % 64, from = (size_t)rand_r(&seed) % 9;
+        for (size_t i = 0; i < n; i++) /* every byte, and the edges of A-Z */
+            buf[from + i] = (unsigned char)(rand_r(&seed) % 3
+                                                ? "@AMZ[`amz{\x80\xc1\xda"
+                                                      [rand_r(&seed) % 13]
+                                                : rand_r(&seed) % 256);
+        ck_assert_uint_eq(bs_hash_lower(buf + from, n),
+                          naive_hash_lower(buf + from, n));
+    }
+    ck_assert_uint_eq(bs_hash_lower("User@Example.COM", 16),
+                      bs_hash_lower("user@example.com", 16));
+    ck_assert_uint_eq(bs_hash_lower("", 0), 1469598103934665603ULL ^
+                                                (1469598103934665603ULL >> 29));
+}
+END_TEST
+
 START_TEST(test_u64_decimal)
 {
     static const uint64_t values[] = { 0, 7, 10, 99, 100, 1664377,
@@ -188,6 +223,7 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, test_skip_alnum_matches_naive);
     tcase_add_test(tc, test_mem_eq_matches_memcmp);
     tcase_add_test(tc, test_memmem_matches_naive);
+    tcase_add_test(tc, test_hash_lower_matches_naive);
     tcase_add_test(tc, test_u64_decimal);
     suite_add_tcase(s, tc);
     return s;
