@@ -97,13 +97,7 @@ uint64_t bs_hash_lower(const void *p, size_t n)
     uint64_t h = 1469598103934665603ULL;
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        uint64_t v = bs_load64(s + i);
-        const uint64_t high = 0x8080808080808080ULL;
-        uint64_t low7 = v & ~high;
-        uint64_t upper = ((low7 + 0x3f3f3f3f3f3f3f3fULL) ^ /* >= 'A' */
-                          (low7 + 0x2525252525252525ULL)) & /* > 'Z' */
-                         ~v & high;
-        v |= upper >> 2; /* 'A'..'Z' + 0x20 */
+        uint64_t v = bs_ascii_lower8(bs_load64(s + i));
         unsigned char b[8];
         memcpy(b, &v, 8); /* memory order, whatever the byte order */
         for (int k = 0; k < 8; k++) {

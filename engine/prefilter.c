@@ -564,17 +564,6 @@ struct bs_prefilter {
     uint32_t npool, cappool;
 };
 
-/* ASCII upper case to lower in eight bytes at once; other bytes stay. */
-static uint64_t bs_pf_lower8(uint64_t x)
-{
-    const uint64_t high = 0x8080808080808080ull;
-    uint64_t low7 = x & ~high;
-    uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3full; /* 0x80 + b - 'A' */
-    uint64_t gt_z = low7 + 0x2525252525252525ull; /* 0x80 + b - 'Z' - 1 */
-    uint64_t upper = (ge_a ^ gt_z) & ~x & high;
-    return x | (upper >> 2);
-}
-
 static uint32_t bs_pf_hash(uint32_t window)
 {
     return (window * 0x9e3779b1u) >> (32 - BS_PF_HASH_BITS);
@@ -753,7 +742,7 @@ static void bs_pf_verify_at(const struct bs_prefilter *pf,
         return;
     for (size_t j = 8; j < x->len; j += 8) {
         size_t at = j + 8 <= x->len ? j : x->len - 8; /* last: overlap */
-        if (bs_pf_lower8(bs_load64(p + at)) != bs_load64(lit + at))
+        if (bs_ascii_lower8(bs_load64(p + at)) != bs_load64(lit + at))
             return;
     }
     cand[x->rule / 64] |= 1ull << (x->rule % 64);
@@ -763,9 +752,9 @@ static uint64_t bs_pf_lower_at(const unsigned char *p, size_t left)
 {
     unsigned char b[8] = { 0 };
     if (left >= 8)
-        return bs_pf_lower8(bs_load64(p));
+        return bs_ascii_lower8(bs_load64(p));
     memcpy(b, p, left);
-    return bs_pf_lower8(bs_load64(b));
+    return bs_ascii_lower8(bs_load64(b));
 }
 
 /* Entry e's literal around position i of the text (its window there). */

@@ -145,6 +145,18 @@ static inline uint64_t bs_load64(const void *p)
     return v;
 }
 
+/* ASCII upper case to lower in the eight bytes of v at once; other bytes
+ * (high-bit ones too) stay. Per byte, the additions cannot carry. */
+static inline uint64_t bs_ascii_lower8(uint64_t v)
+{
+    const uint64_t high = 0x8080808080808080ULL;
+    uint64_t low7 = v & ~high;
+    uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL; /* 0x80 + b - 'A' */
+    uint64_t gt_z = low7 + 0x2525252525252525ULL; /* 0x80 + b - 'Z' - 1 */
+    uint64_t upper = (ge_a ^ gt_z) & ~v & high;
+    return v | (upper >> 2);
+}
+
 /* n bytes at a and b are equal (memcmp() == 0 without the call, for the
  * short keys of hash tables and caches). */
 static inline bool bs_mem_eq(const void *a, const void *b, size_t n)
