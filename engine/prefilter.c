@@ -159,6 +159,14 @@ static const char bs_pf_smtp_words[] =
     "account delivery http://www. https://support. .com/ .net/ .jp/ "
     "error reason because the and for not with your this has been ";
 
+/* Words of the failure texts themselves that many rules' patterns also
+ * have (Postfix's "lost connection with ... while sending RCPT TO", "...
+ * failed", "... exceeded"): as a rule's only literal they let in texts
+ * of other causes. */
+static const char bs_pf_failure_words[] =
+    " while sending while receiving delivery failed failure "
+    "quota exceeded ";
+
 /* A piece of a host name or address ("gmail.com", "live."): replies
  * quote the recipient's address, so a literal with a dot between a
  * letter or digit and a letter is about as common as an SMTP word. */
@@ -179,7 +187,8 @@ static int bs_pf_literal_rarity(const char *lit)
     int score = 0;
     for (const char *q = lit; *q; q++)
         score += 10 - (int)bs_pf_commonness((unsigned char)*q);
-    if (strstr(bs_pf_smtp_words, lit) || bs_pf_names_host(lit))
+    if (strstr(bs_pf_smtp_words, lit) || strstr(bs_pf_failure_words, lit) ||
+        bs_pf_names_host(lit))
         score /= 4;
     return score;
 }
@@ -196,16 +205,26 @@ static int bs_pf_set_rarity(bs_pf_lit *lits, int n)
     return worst;
 }
 
+/* The literal run being read, and the best of those read before: the
+ * least likely to occur by chance of those long enough to filter, the
+ * longer one of two alike. */
 struct bs_pf_run {
     char run[BS_PF_LIT_MAX + 1], best[BS_PF_LIT_MAX + 1];
     size_t nrun, nbest;
+    int best_rarity;
 };
 
 static void bs_pf_end_run(struct bs_pf_run *r)
 {
-    if (r->nrun > r->nbest) {
-        memcpy(r->best, r->run, r->nrun);
-        r->nbest = r->nrun;
+    if (r->nrun >= BS_PREFILTER_MIN_LITERAL) {
+        r->run[r->nrun] = '\0';
+        int rarity = bs_pf_literal_rarity(r->run);
+        if (!r->nbest || rarity > r->best_rarity ||
+            (rarity == r->best_rarity && r->nrun > r->nbest)) {
+            memcpy(r->best, r->run, r->nrun + 1);
+            r->nbest = r->nrun;
+            r->best_rarity = rarity;
+        }
     }
     r->nrun = 0;
 }

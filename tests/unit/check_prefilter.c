@@ -26,7 +26,7 @@ static const struct {
     const char *pattern;
     const char *want; /* literals joined by '|', NULL: not filtered */
 } extraction[] = {
-    { "mailbox (?:is )?full", "mailbox " },
+    { "mailbox (?:is )?full", "full" }, /* "mailbox " is an SMTP word */
     { "user unknown|unknown user", "user unknown|unknown user" },
     { "ab+cde", "cde" },
     { "abcd+e", "abcd" },
@@ -69,6 +69,9 @@ static const struct {
     { "(?:ab|c)\\bdef", "def" },     /* \b parts the group and the run */
     { "(?:ab|cd)?efg", "efg" },        /* no edge of an optional group */
     { "(?=abc)(?:de|fg)hij", "dehij|fghij" },
+    /* the rarest run, not the longest: "fail" is in many failure texts */
+    { "SPF[- ]?fail", "spf" },
+    { "xqz[ ]?failure", "xqz" },
     /* host names are about as common in replies as SMTP words */
     { "(?:gmail|yahoo)\\.com.*?dmarc", "dmarc" },
 };
