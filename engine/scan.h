@@ -127,6 +127,31 @@ static inline bool bs_scan_in_run(char c, bool letters)
 static inline const char *bs_skip_run(const char *p, const char *end,
                                       bool letters)
 {
+#ifdef BS_SCAN_SSE2
+    if (end - p >= 16) {
+        /* signed compares: bytes from 0x80 are below '0' and 'a' */
+        const __m128i below0 = _mm_set1_epi8('0' - 1),
+                      above9 = _mm_set1_epi8('9' + 1),
+                      belowa = _mm_set1_epi8('a' - 1),
+                      abovez = _mm_set1_epi8('z' + 1),
+                      fold = _mm_set1_epi8(0x20);
+        do {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+            __m128i in = _mm_and_si128(_mm_cmpgt_epi8(v, below0),
+                                       _mm_cmplt_epi8(v, above9));
+            if (letters) {
+                __m128i f = _mm_or_si128(v, fold);
+                in = _mm_or_si128(in,
+                                  _mm_and_si128(_mm_cmpgt_epi8(f, belowa),
+                                                _mm_cmplt_epi8(f, abovez)));
+            }
+            unsigned other = ~(unsigned)_mm_movemask_epi8(in) & 0xffff;
+            if (other)
+                return p + __builtin_ctz(other);
+            p += 16;
+        } while (end - p >= 16);
+    }
+#endif
 #ifdef BS_SCAN_SWAR
     while (end - p >= 8) {
         uint64_t v;

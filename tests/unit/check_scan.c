@@ -94,15 +94,21 @@ static void check_skip_run(bool letters, unsigned seed)
     static const char others[] = "@[`{/:_ \x80\xb0\xb9\xba\xc1\xe1\xfa\x7f";
     char buf[96];
     for (int round = 0; round < 20000; round++) {
+        bool long_runs = round % 3 != 0; /* runs over several 16-byte steps */
         for (size_t i = 0; i < sizeof buf; i++) {
             unsigned r = (unsigned)rand_r(&seed);
-            buf[i] = r % 5 == 0   ? others[r / 5 % (sizeof others - 1)]
-                     : r % 5 == 1 ? (char)('0' + r / 5 % 10)
-                     : r % 5 == 2 ? (char)('A' + r / 5 % 26)
-                                  : (char)('a' + r / 5 % 26);
+            if (long_runs)
+                buf[i] = r % 37 == 0 ? others[r / 37 % (sizeof others - 1)]
+                         : letters && r % 2 ? (char)('A' + r / 2 % 26)
+                                            : (char)('0' + r / 2 % 10);
+            else
+                buf[i] = r % 5 == 0   ? others[r / 5 % (sizeof others - 1)]
+                         : r % 5 == 1 ? (char)('0' + r / 5 % 10)
+                         : r % 5 == 2 ? (char)('A' + r / 5 % 26)
+                                      : (char)('a' + r / 5 % 26);
         }
         size_t from = (size_t)rand_r(&seed) % 40;
-        size_t to = from + (size_t)rand_r(&seed) % 40;
+        size_t to = from + (size_t)rand_r(&seed) % 56;
         const char *p = buf + from, *end = buf + to, *q = p;
         while (q < end && naive_in_run(*q, letters))
             q++;
