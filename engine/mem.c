@@ -125,6 +125,26 @@ const char *bs_memmem(const char *hay, size_t hay_len, const char *needle,
     if (n == 1)
         return memchr(hay, needle[0], hay_len);
     const char *p = hay, *last = hay + hay_len - n; /* last start */
+#ifdef BS_SCAN_SSE2
+    /* The same for sixteen starts at once. */
+    if (last - p >= 16) {
+        const __m128i v0 = _mm_set1_epi8(needle[0]),
+                      v1 = _mm_set1_epi8(needle[1]);
+        do { /* p + 17 bytes are inside */
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+            __m128i b =
+                _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+            unsigned hit = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+                _mm_cmpeq_epi8(a, v0), _mm_cmpeq_epi8(b, v1)));
+            for (; hit; hit &= hit - 1) {
+                const char *at = p + __builtin_ctz(hit);
+                if (bs_mem_eq(at + 2, needle + 2, n - 2))
+                    return at;
+            }
+            p += 16;
+        } while (last - p >= 16);
+    }
+#endif
 #ifdef BS_SCAN_SWAR
     /* Starts where the first two bytes of the needle are: both tested
      * for eight starts at once, the rest compared at those only. */
