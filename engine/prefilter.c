@@ -390,7 +390,8 @@ static void bs_pf_consider_joined(struct bs_pf_choice *ch, const char *run,
         const char *first = run_first ? run : edges[i];
         size_t nfirst = run_first ? nrun : ne;
         memcpy(tmp[i], first, nfirst);
-        memcpy(tmp[i] + nfirst, run_first ? edges[i] : run, nrun + ne - nfirst);
+        memcpy(tmp[i] + nfirst, run_first ? edges[i] : run,
+               nrun + ne - nfirst);
         tmp[i][nrun + ne] = '\0';
     }
     bs_pf_consider(ch, tmp, n);

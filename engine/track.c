@@ -159,13 +159,30 @@ static bool bs_track_qmail_break(struct bs_slice t, size_t i)
 }
 
 /* qmail-send's encoding back to text: '_' was a space, '/' was a line
- * break (bs_track_qmail_break); other '/' (URLs) stay. Eight bytes at a
- * time: every '_' in them becomes a space at once, and each '/' is
- * looked at on its own. */
+ * break (bs_track_qmail_break); other '/' (URLs) stay. Sixteen (SSE2)
+ * or eight bytes at a time: every '_' in them becomes a space at once,
+ * and each '/' is looked at on its own. */
 static struct bs_slice bs_track_qmail_decode(struct bs_engine *e,
                                              struct bs_slice t)
 {
     size_t n = BS_MIN(t.len, sizeof e->decoded), i = 0;
+#ifdef BS_SCAN_SSE2
+    const __m128i us = _mm_set1_epi8('_'), sp = _mm_set1_epi8(' '),
+                  sl = _mm_set1_epi8('/');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v =
+            _mm_loadu_si128((const __m128i *)(const void *)(t.ptr + i));
+        __m128i u = _mm_cmpeq_epi8(v, us);
+        v = _mm_or_si128(_mm_andnot_si128(u, v), _mm_and_si128(u, sp));
+        _mm_storeu_si128((__m128i *)(void *)(e->decoded + i), v);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sl));
+        for (; m; m &= m - 1) {
+            unsigned k = (unsigned)__builtin_ctz(m);
+            if (bs_track_qmail_break(t, i + k))
+                e->decoded[i + k] = ' ';
+        }
+    }
+#endif
 #ifdef BS_SCAN_SWAR
     const uint64_t ones = 0x0101010101010101ULL;
     for (; i + 8 <= n; i += 8) {

@@ -1,6 +1,6 @@
 /*
- * check_scan.c - the eight- and sixteen-bytes-at-a-time searches of scan.h (and
- * bs_memmem, which uses them) against
+ * check_scan.c - the eight- and sixteen-bytes-at-a-time searches of
+ * scan.h (and bs_memmem, which uses them) against
  * byte-by-byte definitions: every offset, length and alignment of random
  * buffers whose bytes are drawn from a small alphabet (so matches are
  * dense), with the stop characters at the edges of eight-byte words,
@@ -189,7 +189,8 @@ START_TEST(test_hash_lower_matches_naive)
     unsigned char buf[80];
     unsigned seed = 11;
     for (int round = 0; round < 20000; round++) {
-        size_t n = (size_t)rand_r(&seed) % 64, from = (size_t)rand_r(&seed) % 9;
+        size_t n = (size_t)rand_r(&seed) % 64;
+        size_t from = (size_t)rand_r(&seed) % 9;
         for (size_t i = 0; i < n; i++) /* every byte, and the edges of A-Z */
             buf[from + i] = (unsigned char)(rand_r(&seed) % 3
                                                 ? "@AMZ[`amz{\x80\xc1\xda"
@@ -200,8 +201,8 @@ START_TEST(test_hash_lower_matches_naive)
     }
     ck_assert_uint_eq(bs_hash_lower("User@Example.COM", 16),
                       bs_hash_lower("user@example.com", 16));
-    ck_assert_uint_eq(bs_hash_lower("", 0), 1469598103934665603ULL ^
-                                                (1469598103934665603ULL >> 29));
+    const uint64_t basis = 1469598103934665603ULL; /* FNV offset basis */
+    ck_assert_uint_eq(bs_hash_lower("", 0), basis ^ (basis >> 29));
 }
 END_TEST
 
