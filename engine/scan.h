@@ -193,6 +193,28 @@ static inline uint64_t bs_load64(const void *p)
     return v;
 }
 
+/* The eight bytes at p are hexadecimal digits (either case). */
+static inline bool bs_is_hex8(const char *p)
+{
+#ifdef BS_SCAN_SWAR
+    const uint64_t high = 0x8080808080808080ULL;
+    uint64_t v = bs_load64(p), low7 = v & ~high;
+    uint64_t digit = (low7 + 0x5050505050505050ULL) & /* '0'..'9' */
+                     ~(low7 + 0x4646464646464646ULL);
+    uint64_t f = low7 | 0x2020202020202020ULL; /* 'A' -> 'a' */
+    uint64_t alpha = (f + 0x1f1f1f1f1f1f1f1fULL) & /* 'a'..'f' */
+                     ~(f + 0x1919191919191919ULL);
+    return ((digit | alpha) & ~v & high) == high;
+#else
+    for (int i = 0; i < 8; i++) {
+        char c = (char)(p[i] | 0x20);
+        if (!bs_is_digit(p[i]) && !(c >= 'a' && c <= 'f'))
+            return false;
+    }
+    return true;
+#endif
+}
+
 /* ASCII upper case to lower in the eight bytes of v at once; other bytes
  * (high-bit ones too) stay. Per byte, the additions cannot carry. */
 static inline uint64_t bs_ascii_lower8(uint64_t v)

@@ -329,9 +329,8 @@ static bool bs_tai64n(struct bs_syslog_year *y, struct bs_cursor *c,
 {
     if (c->end - c->p < BS_TAI_STAMP || *c->p != '@')
         return false;
-    for (int i = BS_TAI_SECONDS; i < BS_TAI_STAMP; i++)
-        if (bs_hex_digit(c->p[i]) < 0)
-            return false;
+    if (!bs_is_hex8(c->p + BS_TAI_SECONDS)) /* the nanoseconds */
+        return false;
     if (bs_stamp_repeats(y, c->p, (size_t)(c->end - c->p), BS_TAI_SECONDS)) {
         *out = y->stamp_time;
         c->p += BS_TAI_STAMP;

@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *naive_find3(const char *p, const char *end, char a,
                                char b, char c)
@@ -206,6 +207,23 @@ START_TEST(test_hash_lower_matches_naive)
 }
 END_TEST
 
+/* Every byte value in every position, between hex digits. */
+START_TEST(test_is_hex8_matches_naive)
+{
+    char b[9] = "0aF9c3E7";
+    ck_assert(bs_is_hex8(b));
+    for (int pos = 0; pos < 8; pos++) {
+        for (int c = 0; c < 256; c++) {
+            memcpy(b, "0aF9c3E7", 8);
+            b[pos] = (char)c;
+            bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+                       (c >= 'A' && c <= 'F');
+            ck_assert_msg(bs_is_hex8(b) == hex, "byte 0x%02x at %d", c, pos);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_u64_decimal)
 {
     static const uint64_t values[] = { 0, 7, 10, 99, 100, 1664377,
@@ -231,6 +249,7 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, test_mem_eq_matches_memcmp);
     tcase_add_test(tc, test_memmem_matches_naive);
     tcase_add_test(tc, test_hash_lower_matches_naive);
+    tcase_add_test(tc, test_is_hex8_matches_naive);
     tcase_add_test(tc, test_u64_decimal);
     suite_add_tcase(s, tc);
     return s;
