@@ -82,6 +82,20 @@ static inline uint64_t bs_scan_zero_bytes_exact(uint64_t v)
 static inline const char *bs_rfind_byte(const char *p, const char *end,
                                         char ch)
 {
+#ifdef BS_SCAN_SSE2
+    if (end - p >= 16) {
+        const __m128i vc = _mm_set1_epi8(ch);
+        do {
+            __m128i v =
+                _mm_loadu_si128((const __m128i *)(const void *)(end - 16));
+            unsigned hit =
+                (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vc));
+            if (hit)
+                return end - 16 + (31 - __builtin_clz(hit));
+            end -= 16;
+        } while (end - p >= 16);
+    }
+#endif
 #ifdef BS_SCAN_SWAR
     const uint64_t m = 0x0101010101010101ULL * (unsigned char)ch;
     while (end - p >= 8) {
