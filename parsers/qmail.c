@@ -136,27 +136,32 @@ static enum bs_parse_result bs_q_start(struct bs_q_cursor *c,
     return BS_PARSE_EVENT;
 }
 
-/* The first dotted-quad IPv4 address in an encoded text. */
+/* One to three digits at p: the position after them, or NULL. */
+static const char *bs_q_octet(const char *p, const char *end)
+{
+    const char *s = p;
+    while (p < end && p - s < 3 && bs_is_digit(*p))
+        p++;
+    return p > s ? p : NULL;
+}
+
+/* The first dotted-quad IPv4 address in an encoded text: four runs of one
+ * to three digits joined by dots, not inside a longer run of digits and
+ * dots. */
 static struct bs_slice bs_q_first_ipv4(struct bs_slice t)
 {
-    for (size_t i = 0; i < t.len; i++) {
-        if (!bs_is_digit(t.ptr[i]) || (i && (bs_is_digit(t.ptr[i - 1]) ||
-                                             t.ptr[i - 1] == '.')))
+    const char *end = t.ptr + t.len;
+    for (const char *p = t.ptr; p < end; p++) {
+        if (!bs_is_digit(*p) ||
+            (p > t.ptr && (bs_is_digit(p[-1]) || p[-1] == '.')))
             continue;
-        size_t j = i, dots = 0, run = 0;
-        for (; j < t.len; j++) {
-            if (bs_is_digit(t.ptr[j]) && run < 3) {
-                run++;
-            } else if (t.ptr[j] == '.' && run && dots < 3 &&
-                       j + 1 < t.len && bs_is_digit(t.ptr[j + 1])) {
-                dots++;
-                run = 0;
-            } else {
-                break;
-            }
-        }
-        if (dots == 3 && run && (j == t.len || !bs_is_digit(t.ptr[j])))
-            return bs_slice_make(t.ptr + i, j - i);
+        const char *q = p;
+        int octets = 0;
+        while ((q = bs_q_octet(q, end)) != NULL && ++octets < 4 &&
+               q + 1 < end && *q == '.' && bs_is_digit(q[1]))
+            q++;
+        if (octets == 4 && (q == end || !bs_is_digit(*q)))
+            return bs_slice_make(p, (size_t)(q - p));
     }
     return bs_slice_make(t.ptr, 0);
 }

@@ -125,6 +125,38 @@ START_TEST(test_qmail_events)
 }
 END_TEST
 
+/* The relay is the first dotted quad of the text that is not part of a
+ * longer run of digits and dots. */
+static const struct {
+    const char *text, *ip;
+} ips[] = {
+    { "27.86.113.54_accepted_message./Remote_host_said:_250_ok/",
+      "27.86.113.54" },
+    { "Connected_to_198.51.100.7_but_greeting_failed./", "198.51.100.7" },
+    { "x1.2.3.4_y", "1.2.3.4" },
+    { "v01.002.3.4", "01.002.3.4" },
+    { "1.2.3.4.5_and_more", "1.2.3.4" },
+    { "1.2.3_then_5.6.7.8_", "5.6.7.8" },
+    { "1234.5.6.7_then_8.9.10.11", "8.9.10.11" },
+    { "1.2.3.4567_no", "" },
+    { "1..2.3.4_no", "" },
+    { "1.2.3._no", "" },
+    { "ends_with_1.2.3.", "" },
+    { "no_address_at_all_(#5.1.2)/", "" },
+};
+
+START_TEST(test_qmail_relay_ip)
+{
+    char line[256];
+    snprintf(line, sizeof line,
+             "@4000000069287e1c2a3b4c5d delivery 1: failure: %s",
+             ips[_i].text);
+    struct bs_event ev;
+    ck_assert_int_eq(parse(line, &ev), BS_PARSE_EVENT);
+    eq(ev.relay_ip, ips[_i].ip, "relay_ip");
+}
+END_TEST
+
 static const char *const skipped[] = {
     "@4000000069287e1c2a3b4c5d status: local 0/10 remote 1/20",
     "@4000000069287e1c2a3b4c5d warning: trouble opening local/4/93869",
@@ -225,6 +257,7 @@ static Suite *qmail_suite(void)
                         (int)(sizeof skipped / sizeof *skipped));
     tcase_add_loop_test(tc, test_qmail_unparsed, 0,
                         (int)(sizeof unparsed / sizeof *unparsed));
+    tcase_add_loop_test(tc, test_qmail_relay_ip, 0, (int)BS_ARRAY_LEN(ips));
     tcase_add_test(tc, test_qmail_corpus);
     suite_add_tcase(s, tc);
     return s;
