@@ -126,7 +126,8 @@ const char *bs_memmem(const char *hay, size_t hay_len, const char *needle,
         return memchr(hay, needle[0], hay_len);
     const char *p = hay, *last = hay + hay_len - n; /* last start */
 #ifdef BS_SCAN_SSE2
-    /* The same for sixteen starts at once. */
+    /* Starts where the first two bytes of the needle are, tested for
+     * sixteen starts at once; the rest compared at those only. */
     if (last - p >= 16) {
         const __m128i v0 = _mm_set1_epi8(needle[0]),
                       v1 = _mm_set1_epi8(needle[1]);

@@ -376,16 +376,22 @@ static int bs_provider_by_signature(const struct bs_provider_table *t,
     return -1;
 }
 
+/* Relay host, then relay network: -1 when neither says. */
+static int bs_provider_by_relay(const struct bs_provider_table *t,
+                                const struct bs_provider_evidence *ev)
+{
+    int r = bs_provider_match(t, ev->relay_host, false);
+    if (r < 0)
+        r = bs_provider_by_network(t, ev->relay_ip);
+    return r;
+}
+
 /* Recipient domain, relay host, relay network: -1 when none says. */
 static int bs_provider_by_names(const struct bs_provider_table *t,
                                 const struct bs_provider_evidence *ev)
 {
     int r = bs_provider_match(t, ev->recipient_domain, true);
-    if (r < 0)
-        r = bs_provider_match(t, ev->relay_host, false);
-    if (r < 0)
-        r = bs_provider_by_network(t, ev->relay_ip);
-    return r;
+    return r < 0 ? bs_provider_by_relay(t, ev) : r;
 }
 
 unsigned bs_provider_decide(const struct bs_provider_table *t,
@@ -421,9 +427,7 @@ unsigned bs_provider_decide_cached(const struct bs_provider_table *t,
         if (s->result && s->relay_hash == h) {
             r = s->result - 2;
         } else {
-            r = bs_provider_match(t, ev->relay_host, false);
-            if (r < 0)
-                r = bs_provider_by_network(t, ev->relay_ip);
+            r = bs_provider_by_relay(t, ev);
             *s = (struct bs_provider_relay_slot){ h, r + 2 };
         }
     }
