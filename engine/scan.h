@@ -4,10 +4,10 @@
  * The fields of a log line are short (a program name, a queue id, a
  * key=value pair): too short for a libc call to pay off, too long for a
  * loop that tests every byte against three stop characters. These read
- * one 64-bit word at a time (SWAR: SIMD within a register), the
- * three-character search sixteen bytes at a time with SSE2 where there
- * is, and never read outside [p, end). Pure functions; nothing is
- * allocated.
+ * sixteen bytes at a time with SSE2 where there is (every x86-64), one
+ * 64-bit word at a time otherwise and for the last bytes (SWAR: SIMD
+ * within a register), and never read outside [p, end). Pure functions;
+ * nothing is allocated.
  */
 #ifndef BS_SCAN_H
 #define BS_SCAN_H
