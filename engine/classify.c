@@ -211,11 +211,13 @@ static bool bs_rule_text_matches(struct bs_classifier *c,
         /* JIT code on the first match: most rules never run on a given
          * log, and making it for all of them took most of a start-up.
          * Without JIT support the interpreter runs. */
-        pcre2_jit_compile(w->re, PCRE2_JIT_COMPLETE);
+        w->jit_ok = pcre2_jit_compile(w->re, PCRE2_JIT_COMPLETE) == 0;
         w->jit_done = true;
     }
-    int rc = pcre2_match(r->re, (PCRE2_SPTR)t.ptr, t.len, 0, 0, c->md,
-                         c->mctx);
+    int rc = w->jit_ok ? pcre2_jit_match(r->re, (PCRE2_SPTR)t.ptr, t.len, 0,
+                                         0, c->md, c->mctx)
+                       : pcre2_match(r->re, (PCRE2_SPTR)t.ptr, t.len, 0, 0,
+                                     c->md, c->mctx);
     if (rc >= 0)
         return true;
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||

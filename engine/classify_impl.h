@@ -35,6 +35,7 @@ struct bs_rule {
     int code; /* SMTP reply code, 0: any */
     pcre2_code *re;
     bool jit_done; /* JIT code made (on the pattern's first match) */
+    bool jit_ok;   /* ... and there is some: its fast path runs it */
     char *text_src; /* the pattern as written, for listings */
     char *dsn_src;
     char *hint;
