@@ -20,11 +20,6 @@
 
 #define BS_PF_LIT_MAX 63
 
-static unsigned char bs_pf_lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
 static bool bs_pf_alnum(unsigned char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
@@ -75,29 +70,14 @@ static const char *bs_pf_skip_class(const char *p, const char *end)
     return p < end ? p + 1 : NULL;
 }
 
+static const char *bs_pf_skip_token(const char *p, const char *end);
+
 /* A group (...) at p: the position after its ')', or NULL. */
 static const char *bs_pf_skip_group(const char *p, const char *end)
 {
-    int depth = 0;
-    while (p < end) {
-        if (*p == '\\') {
-            if (p + 1 >= end)
-                return NULL;
-            p += 2;
-            continue;
-        }
-        if (*p == '[') {
-            p = bs_pf_skip_class(p, end);
-            if (!p)
-                return NULL;
-            continue;
-        }
-        if (*p == '(')
-            depth++;
-        else if (*p == ')' && --depth == 0)
+    for (p++; p && p < end; p = bs_pf_skip_token(p, end))
+        if (*p == ')')
             return p + 1;
-        p++;
-    }
     return NULL;
 }
 
@@ -228,7 +208,7 @@ static void bs_pf_end_run(struct bs_pf_run *r)
 static void bs_pf_add(struct bs_pf_run *r, unsigned char c)
 {
     if (r->nrun < BS_PF_LIT_MAX)
-        r->run[r->nrun++] = (char)bs_pf_lower(c);
+        r->run[r->nrun++] = bs_ascii_lower((char)c);
 }
 
 static int bs_pf_set(const char *p, const char *end, bs_pf_lit *lits,
@@ -331,7 +311,7 @@ static bool bs_pf_edge(const char *p, const char *end, char *out,
             if (a.kind == '+' && !leading)
                 n = 0; /* the last repetition is what the rest follows */
             if (n < BS_PF_LIT_MAX)
-                out[n++] = (char)bs_pf_lower((unsigned char)a.c);
+                out[n++] = bs_ascii_lower((char)a.c);
             if (a.kind == '+' && leading)
                 break;
         }
@@ -341,7 +321,8 @@ static bool bs_pf_edge(const char *p, const char *end, char *out,
 }
 
 /* The position after the token at p (an escape, a group, a class or one
- * character), or NULL when it does not close. */
+ * character), or NULL when it does not close. Groups nest no deeper than
+ * PCRE2 compiled them (250 by default). */
 static const char *bs_pf_skip_token(const char *p, const char *end)
 {
     if (*p == '\\')
@@ -421,8 +402,8 @@ static void bs_pf_consider_joined(struct bs_pf_choice *ch, const char *run,
 }
 
 /* A set of literals one of which any match of the alternative [p, end)
- * contains, the least likely to occur by chance of: its longest literal
- * run (preferred when alike), the set of one of its mandatory groups,
+ * contains, the least likely to occur by chance of: its literal runs
+ * (a run preferred when alike), the set of one of its mandatory groups,
  * and a literal run joined to the edges of the alternatives of a
  * mandatory group right before or after it ("too many " + (?:messages|
  * mails) gives "too many messages|too many mails"). Returns how many, or
@@ -458,8 +439,12 @@ static int bs_pf_alternative(const char *p, const char *end, bs_pf_lit *lits,
             int n = bs_pf_set(inner, inner_end, tmp, BS_PF_MAX_ALTS,
                               depth + 1);
             bs_pf_consider(&ch, tmp, n);
-            n = bs_pf_edges(inner, inner_end, edges, BS_PF_MAX_ALTS, true);
-            bs_pf_consider_joined(&ch, r.run, r.nrun, edges, n, true, tmp);
+            if (r.nrun) { /* a run the group's leading edges follow */
+                n = bs_pf_edges(inner, inner_end, edges, BS_PF_MAX_ALTS,
+                                true);
+                bs_pf_consider_joined(&ch, r.run, r.nrun, edges, n, true,
+                                      tmp);
+            }
             nafter = bs_pf_edges(inner, inner_end, after_group,
                                  BS_PF_MAX_ALTS, false);
         }
@@ -470,12 +455,9 @@ static int bs_pf_alternative(const char *p, const char *end, bs_pf_lit *lits,
                           tmp);
     bs_pf_end_run(&r);
     free(tmp);
-    if (r.nbest >= BS_PREFILTER_MIN_LITERAL && max >= 1) {
-        r.best[r.nbest] = '\0';
-        if (ch.n < 0 || bs_pf_literal_rarity(r.best) >= ch.rarity) {
-            memcpy(lits[0], r.best, r.nbest + 1);
-            return 1;
-        }
+    if (r.nbest && max >= 1 && (ch.n < 0 || r.best_rarity >= ch.rarity)) {
+        memcpy(lits[0], r.best, r.nbest + 1);
+        return 1;
     }
     return ch.n;
 give_up:
