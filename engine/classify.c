@@ -69,6 +69,7 @@ void bs_classifier_free(struct bs_classifier *c)
         bs_rule_fini(&c->rules[i]);
     free(c->rules);
     free(c->order);
+    free(c->pos);
     bs_prefilter_free(c->prefilter);
     free(c->cand);
     for (unsigned i = 0; i < c->nproviders; i++)
@@ -202,9 +203,6 @@ static bool bs_rule_text_matches(struct bs_classifier *c,
 {
     if (!r->re)
         return true;
-    if (c->prefilter && !c->no_prefilter &&
-        !bs_prefilter_may_match(c->prefilter, c->cand, (int)(r - c->rules)))
-        return false;
     c->regex_runs++;
     struct bs_rule *w = &c->rules[r - c->rules];
     if (!w->jit_done) {
@@ -251,9 +249,11 @@ static bool bs_tried_before(const struct bs_rule *rules, int a, int b)
 
 void bs_classifier_reorder(struct bs_classifier *c)
 {
+    size_t n = (size_t)(c->nrules ? c->nrules : 1);
     free(c->order);
-    c->order = bs_xmalloc((size_t)(c->nrules ? c->nrules : 1) *
-                          sizeof *c->order);
+    free(c->pos);
+    c->order = bs_xmalloc(n * sizeof *c->order);
+    c->pos = bs_xmalloc(n * sizeof *c->pos);
     /* Insertion sort: a few hundred rules, once per load. */
     for (int i = 0; i < c->nrules; i++) {
         int j = i;
@@ -264,10 +264,12 @@ void bs_classifier_reorder(struct bs_classifier *c)
         c->order[j] = i;
     }
     memset(c->memo, 0, sizeof c->memo);
-    const char **src = bs_xmalloc((size_t)(c->nrules ? c->nrules : 1) *
-                                  sizeof *src);
-    for (int i = 0; i < c->nrules; i++)
-        src[i] = c->rules[i].re ? c->rules[i].text_src : NULL;
+    const char **src = bs_xmalloc(n * sizeof *src);
+    for (int k = 0; k < c->nrules; k++) {
+        const struct bs_rule *r = &c->rules[c->order[k]];
+        c->pos[c->order[k]] = k;
+        src[k] = r->re ? r->text_src : NULL;
+    }
     bs_prefilter_free(c->prefilter);
     c->prefilter = bs_prefilter_new(src, c->nrules);
     free(src);
@@ -276,31 +278,37 @@ void bs_classifier_reorder(struct bs_classifier *c)
 }
 
 /* The most specific rule that holds: rules are tried in that order, so
- * the first that holds wins and the rest never run. */
+ * the first that holds wins and the rest never run. With the prefilter,
+ * only the rules it marks are looked at: its bits are in that order. */
 static int bs_classify_best_rule(struct bs_classifier *c, unsigned provider,
                                  const int dsn[3], bool have_dsn,
                                  struct bs_slice text)
 {
     int code = bs_reply_code(text);
-    bool filter = c->prefilter && !c->no_prefilter;
-    if (filter)
-        bs_prefilter_scan(c->prefilter, text.ptr, text.len, c->cand);
-    for (int k = 0; k < c->nrules; k++) {
-        int i = c->order[k];
-        /* most rules are out by their bit alone, before their struct is
-         * looked at: their text cannot match */
-        if (filter && !((c->cand[i / 64] >> (i % 64)) & 1))
-            continue;
-        if (bs_rule_holds(c, &c->rules[i], provider, code, dsn, have_dsn,
-                          text))
-            return i;
+    if (!c->prefilter || c->no_prefilter) {
+        for (int k = 0; k < c->nrules; k++) {
+            int i = c->order[k];
+            if (bs_rule_holds(c, &c->rules[i], provider, code, dsn,
+                              have_dsn, text))
+                return i;
+        }
+        return -1;
+    }
+    bs_prefilter_scan(c->prefilter, text.ptr, text.len, c->cand);
+    for (int base = 0; base < c->nrules; base += 64) {
+        for (uint64_t m = c->cand[base / 64]; m; m &= m - 1) {
+            int k = base + __builtin_ctzll(m);
+            if (k >= c->nrules)
+                break;
+            int i = c->order[k];
+            if (bs_rule_holds(c, &c->rules[i], provider, code, dsn,
+                              have_dsn, text))
+                return i;
+        }
     }
     return -1;
 }
 
-/* The memo key: provider, status code and the exact text. Texts with
- * unique ids (most providers add one) do not repeat, but bounces of
- * campaigns and deferrals of retries do, and those are the bulk. */
 static uint64_t bs_classify_memo_key(unsigned provider, struct bs_slice dsn,
                                      struct bs_slice text)
 {

@@ -53,6 +53,7 @@ struct bs_classifier {
     struct bs_rule *rules;
     int nrules, rules_cap;
     int *order; /* rule indices, most specific first, ties: later first */
+    int *pos;   /* pos[i]: where rule i is in order */
     char *provider_names[64];
     unsigned provider_index[64];
     unsigned nproviders;
@@ -65,7 +66,8 @@ struct bs_classifier {
      * these bytes are always initialised, so valgrind stays quiet. */
     char subject[BS_CLASSIFY_TEXT_MAX + 64];
     /* The rules whose regex may match the text being classified
-     * (prefilter.h); rebuilt with the order. */
+     * (prefilter.h); rebuilt with the order. Its patterns are the rules'
+     * in the order they are tried: rule i is the prefilter's pos[i]. */
     struct bs_prefilter *prefilter;
     uint64_t *cand;
     bool no_prefilter; /* tests: run every regex */
