@@ -224,18 +224,16 @@ static bool bs_rule_text_matches(struct bs_classifier *c,
     return false;
 }
 
-/* Does every condition of rule r hold for this failure? */
-static bool bs_rule_holds(struct bs_classifier *c, const struct bs_rule *r,
-                          unsigned provider, int code, const int dsn[3],
-                          bool have_dsn, struct bs_slice text)
+/* Do rule r's provider, reply code and DSN conditions hold? */
+static bool bs_rule_conditions_hold(const struct bs_rule *r,
+                                    unsigned provider, int code,
+                                    const int dsn[3], bool have_dsn)
 {
     if (r->provider >= 0 && (unsigned)r->provider != provider)
         return false;
     if (r->code && r->code != code)
         return false;
-    if (!bs_dsn_matches(r, dsn, have_dsn))
-        return false;
-    return bs_rule_text_matches(c, r, text);
+    return bs_dsn_matches(r, dsn, have_dsn);
 }
 
 /* Is rule a tried before rule b? More specific first; ties: defined last
@@ -277,6 +275,21 @@ void bs_classifier_reorder(struct bs_classifier *c)
     c->cand = bs_xcalloc(bs_prefilter_words(c->prefilter), sizeof *c->cand);
 }
 
+/* Does the text hold the literals of rule r's further prefilter
+ * clauses? The text is lower-cased into c->lower on the first ask. */
+static bool bs_rule_more_literals(struct bs_classifier *c, int k,
+                                  struct bs_slice text, bool *lowered)
+{
+    if (!bs_prefilter_has_more(c->prefilter, k))
+        return true;
+    if (!*lowered) {
+        for (size_t i = 0; i < text.len; i++)
+            c->lower[i] = bs_ascii_lower(text.ptr[i]);
+        *lowered = true;
+    }
+    return bs_prefilter_more_hold(c->prefilter, k, c->lower, text.len);
+}
+
 /* The most specific rule that holds: rules are tried in that order, so
  * the first that holds wins and the rest never run. With the prefilter,
  * only the rules it marks are looked at: its bits are in that order. */
@@ -287,23 +300,25 @@ static int bs_classify_best_rule(struct bs_classifier *c, unsigned provider,
     int code = bs_reply_code(text);
     if (!c->prefilter || c->no_prefilter) {
         for (int k = 0; k < c->nrules; k++) {
-            int i = c->order[k];
-            if (bs_rule_holds(c, &c->rules[i], provider, code, dsn,
-                              have_dsn, text))
-                return i;
+            const struct bs_rule *r = &c->rules[c->order[k]];
+            if (bs_rule_conditions_hold(r, provider, code, dsn, have_dsn) &&
+                bs_rule_text_matches(c, r, text))
+                return c->order[k];
         }
         return -1;
     }
     bs_prefilter_scan(c->prefilter, text.ptr, text.len, c->cand);
+    bool lowered = false;
     for (int base = 0; base < c->nrules; base += 64) {
         for (uint64_t m = c->cand[base / 64]; m; m &= m - 1) {
             int k = base + __builtin_ctzll(m);
             if (k >= c->nrules)
                 break;
-            int i = c->order[k];
-            if (bs_rule_holds(c, &c->rules[i], provider, code, dsn,
-                              have_dsn, text))
-                return i;
+            const struct bs_rule *r = &c->rules[c->order[k]];
+            if (bs_rule_conditions_hold(r, provider, code, dsn, have_dsn) &&
+                bs_rule_more_literals(c, k, text, &lowered) &&
+                bs_rule_text_matches(c, r, text))
+                return c->order[k];
         }
     }
     return -1;

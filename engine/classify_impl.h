@@ -65,6 +65,7 @@ struct bs_classifier {
      * blocks past a subject's end (harmless, inside this buffer), and
      * these bytes are always initialised, so valgrind stays quiet. */
     char subject[BS_CLASSIFY_TEXT_MAX + 64];
+    char lower[BS_CLASSIFY_TEXT_MAX]; /* the subject lower-cased */
     /* The rules whose regex may match the text being classified
      * (prefilter.h); rebuilt with the order. Its patterns are the rules'
      * in the order they are tried: rule i is the prefilter's pos[i]. */

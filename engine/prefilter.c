@@ -39,9 +39,19 @@ struct bs_pf_link { /* while building: one entry in one bucket */
     uint32_t hash, entry;
 };
 
+/* The literals of a rule's clauses after the first, clause by clause:
+ * they are searched for in a marked text, not indexed. */
+struct bs_pf_more {
+    uint32_t text, len; /* in pool */
+    uint32_t clause;
+};
+
 struct bs_prefilter {
     int nrules;
     uint64_t *filtered; /* rules that run only when marked */
+    uint32_t *more_start; /* per rule, its first in more[]; +1 */
+    struct bs_pf_more *more;
+    uint32_t nmore;
     uint64_t bits[BS_PF_WORDS];
     uint16_t rank[BS_PF_WORDS]; /* set bits in the words before */
     uint32_t *start;  /* per set bit (by rank), its first in order[]; +1 */
@@ -93,6 +103,22 @@ static size_t bs_pf_rare_offset(const unsigned char *u, size_t len)
     return best;
 }
 
+/* Copies lit into the pool, with 8 zero bytes after it for the loads of
+ * a verification; returns its offset. */
+static uint32_t bs_pf_pool_add(struct bs_prefilter *pf, const char *lit,
+                               size_t len)
+{
+    if (pf->npool + len + 8 > pf->cappool) {
+        pf->cappool = (pf->cappool ? pf->cappool * 2 : 4096) + (uint32_t)len;
+        pf->pool = bs_xrealloc(pf->pool, pf->cappool);
+    }
+    uint32_t at = pf->npool;
+    memcpy(pf->pool + at, lit, len);
+    pf->npool += (uint32_t)len;
+    memset(pf->pool + pf->npool, 0, 8);
+    return at;
+}
+
 static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
                               int rule)
 {
@@ -103,17 +129,11 @@ static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
         pf->entries = bs_xreallocarray(pf->entries, pf->capentries,
                                        sizeof *pf->entries);
     }
-    if (pf->npool + len + 8 > pf->cappool) {
-        pf->cappool = (pf->cappool ? pf->cappool * 2 : 4096) + (uint32_t)len;
-        pf->pool = bs_xrealloc(pf->pool, pf->cappool);
-    }
-    memcpy(pf->pool + pf->npool, lit, len);
     uint32_t e = pf->nentries++;
     size_t o = len >= 4 ? bs_pf_rare_offset(u, len) : 0;
-    pf->entries[e] = (struct bs_pf_entry){ (uint32_t)rule, pf->npool,
+    pf->entries[e] = (struct bs_pf_entry){ (uint32_t)rule,
+                                           bs_pf_pool_add(pf, lit, len),
                                            (uint32_t)len, (uint32_t)o };
-    pf->npool += (uint32_t)len;
-    memset(pf->pool + pf->npool, 0, 8);
     if (len >= 4) {
         bs_pf_link(pf, bs_load32(u + o), e);
         return;
@@ -172,23 +192,49 @@ static void bs_pf_pack(struct bs_prefilter *pf)
     pf->links = NULL;
 }
 
+/* Rule i's clauses after the first (literals lits[k] of clause
+ * clause_of[k] > 0), to be searched for when the first marks it. */
+static void bs_pf_add_more(struct bs_prefilter *pf, bs_pf_lit *lits,
+                           const int *clause_of, int count)
+{
+    for (int k = 0; k < count; k++) {
+        if (!clause_of[k])
+            continue;
+        size_t len = strlen(lits[k]);
+        pf->more = bs_xreallocarray(pf->more, pf->nmore + 1,
+                                    sizeof *pf->more);
+        pf->more[pf->nmore++] = (struct bs_pf_more){
+            bs_pf_pool_add(pf, lits[k], len), (uint32_t)len,
+            (uint32_t)clause_of[k]
+        };
+    }
+}
+
 struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n)
 {
     struct bs_prefilter *pf = bs_xcalloc(1, sizeof *pf);
     pf->nrules = n;
     pf->filtered = bs_xcalloc(bs_prefilter_words(pf), sizeof(uint64_t));
+    pf->more_start = bs_xcalloc((size_t)n + 1, sizeof *pf->more_start);
     bs_pf_lit *lits = bs_xmalloc(BS_PF_MAX_ALTS * sizeof *lits);
+    int *clause_of = bs_xmalloc(BS_PF_MAX_ALTS * sizeof *clause_of);
     for (int i = 0; i < n; i++) {
+        pf->more_start[i] = pf->nmore;
         int count = patterns[i] ? bs_prefilter_literals(patterns[i], lits,
+                                                        clause_of,
                                                         BS_PF_MAX_ALTS)
                                 : -1;
         /* not understood, or beyond what order[] numbers: always run */
         if (count <= 0 || pf->nentries + (uint32_t)count > UINT16_MAX)
             continue;
         for (int k = 0; k < count; k++)
-            bs_pf_add_literal(pf, lits[k], i);
+            if (!clause_of[k])
+                bs_pf_add_literal(pf, lits[k], i);
+        bs_pf_add_more(pf, lits, clause_of, count);
         pf->filtered[i / 64] |= 1ull << (i % 64);
     }
+    pf->more_start[n] = pf->nmore;
+    free(clause_of);
     free(lits);
     bs_pf_pack(pf);
     return pf;
@@ -199,6 +245,8 @@ void bs_prefilter_free(struct bs_prefilter *pf)
     if (!pf)
         return;
     free(pf->filtered);
+    free(pf->more_start);
+    free(pf->more);
     free(pf->start);
     free(pf->order);
     free(pf->entries);
@@ -308,4 +356,29 @@ bool bs_prefilter_may_match(const struct bs_prefilter *pf,
                             const uint64_t *cand, int i)
 {
     return !bs_prefilter_filters(pf, i) || (cand[i / 64] >> (i % 64)) & 1;
+}
+
+bool bs_prefilter_has_more(const struct bs_prefilter *pf, int i)
+{
+    return i >= 0 && i < pf->nrules &&
+           pf->more_start[i] != pf->more_start[i + 1];
+}
+
+bool bs_prefilter_more_hold(const struct bs_prefilter *pf, int i,
+                            const char *lower, size_t len)
+{
+    if (!bs_prefilter_has_more(pf, i))
+        return true;
+    const struct bs_pf_more *m = pf->more + pf->more_start[i],
+                            *end = pf->more + pf->more_start[i + 1];
+    while (m < end) {
+        uint32_t clause = m->clause;
+        bool found = false;
+        for (; m < end && m->clause == clause; m++)
+            found = found || bs_memmem(lower, len, pf->pool + m->text,
+                                       m->len) != NULL;
+        if (!found)
+            return false;
+    }
+    return true;
 }

@@ -12,7 +12,11 @@
  * four of their bytes in a bitmap small enough for the L1 cache, and for
  * a text marks the rules one of whose literals occurs in full (ASCII case
  * does not matter: patterns are caseless). A rule that is not marked
- * cannot match; its regex is not run.
+ * cannot match; its regex is not run. Where an alternative needs several
+ * rare literals (Gmail's "Unauthenticated ... accepted"), a rule has up
+ * to three such sets (clauses): the first is indexed, the others are
+ * searched for only in a text the first marks the rule in (indexing them
+ * all made every scan slower than the regex runs they saved).
  *
  * Soundness: extraction is conservative. A pattern feature it does not
  * understand ((?x), \Q, backreferences, \p, \x, ...), an alternative
@@ -49,10 +53,19 @@ bool bs_prefilter_may_match(const struct bs_prefilter *pf,
                             const uint64_t *cand, int i);
 /* Is rule i filtered at all (false: its regex always runs)? */
 bool bs_prefilter_filters(const struct bs_prefilter *pf, int i);
+/* Does rule i have clauses after the first? Those are not indexed: for a
+ * marked rule, bs_prefilter_more_hold searches lower (the text, ASCII
+ * lower-cased, len bytes) for a literal of each. True when it has none. */
+bool bs_prefilter_has_more(const struct bs_prefilter *pf, int i);
+bool bs_prefilter_more_hold(const struct bs_prefilter *pf, int i,
+                            const char *lower, size_t len);
 
-/* The literals of one pattern, for tests: at most max of them, each
- * lower-cased into lits[k] (NUL-terminated, at most size bytes). Returns
- * how many, or -1 when the pattern is not filtered. */
-int bs_prefilter_literals(const char *pattern, char (*lits)[64], int max);
+/* The literals of one pattern: at most max of them, each lower-cased
+ * into lits[k] (NUL-terminated), in clauses: lits[k] belongs to clause
+ * clause_of[k] (0, 1, ... in order). Any match contains a literal of
+ * every clause. Returns how many literals, or -1 when the pattern is not
+ * filtered. */
+int bs_prefilter_literals(const char *pattern, char (*lits)[64],
+                          int *clause_of, int max);
 
 #endif

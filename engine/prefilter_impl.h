@@ -9,6 +9,7 @@
 #include "prefilter.h"
 
 #define BS_PF_MAX_ALTS 256 /* literals of one pattern, at most */
+#define BS_PF_MAX_CLAUSES 3 /* literal sets a pattern needs all of */
 
 typedef char bs_pf_lit[64];
 

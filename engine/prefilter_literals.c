@@ -12,6 +12,12 @@
  * needs one literal of the sets of its alternatives. Whatever is not
  * understood gives up the whole pattern (returns -1): unfiltered is
  * always safe.
+ *
+ * Clauses (bs_pf_clauses): a top-level alternative also keeps every set
+ * it could have offered; the rarest ones not implied by (or implying) a
+ * set already taken become further clauses, each needed as well ("SPF"
+ * and "check" and "for"). Clause j of a pattern is the union of its
+ * alternatives' j-th sets (an alternative with fewer gives its first).
  */
 #include "prefilter_impl.h"
 
@@ -181,6 +187,102 @@ static int bs_pf_set_rarity(bs_pf_lit *lits, int n)
     return worst;
 }
 
+/* ---- clauses: sets an alternative needs besides the one it offers ---- */
+
+#define BS_PF_POOL_SETS 32   /* sets an alternative keeps for extra clauses */
+#define BS_PF_POOL_SET_MAX 8 /* literals of such a set, at most */
+/* An extra clause is worth its place in the index only when its
+ * literals are rarer than SMTP words ("from" scores 5, "spf" 18). */
+#define BS_PF_CLAUSE_RARITY 16
+/* A further clause is searched for literal by literal: at most this many. */
+#define BS_PF_CLAUSE_MAX 8
+
+/* Every set an alternative could have offered, as it was read. */
+struct bs_pf_pool {
+    bs_pf_lit lits[BS_PF_POOL_SETS * BS_PF_POOL_SET_MAX];
+    struct {
+        int n, rarity;
+    } set[BS_PF_POOL_SETS];
+    int nsets;
+};
+
+/* The sets an alternative offers besides its first: any match of it
+ * contains one literal of each. */
+struct bs_pf_extra {
+    bs_pf_lit lits[BS_PF_MAX_CLAUSES - 1][BS_PF_POOL_SET_MAX];
+    int n[BS_PF_MAX_CLAUSES - 1];
+    int nsets;
+};
+
+static void bs_pf_pool_add(struct bs_pf_pool *pool, bs_pf_lit *set, int n)
+{
+    if (!pool || n <= 0 || n > BS_PF_POOL_SET_MAX ||
+        pool->nsets == BS_PF_POOL_SETS)
+        return;
+    int rarity = bs_pf_set_rarity(set, n);
+    if (rarity < BS_PF_CLAUSE_RARITY)
+        return;
+    memcpy(pool->lits + pool->nsets * BS_PF_POOL_SET_MAX, set,
+           (size_t)n * sizeof *set);
+    pool->set[pool->nsets].n = n;
+    pool->set[pool->nsets].rarity = rarity;
+    pool->nsets++;
+}
+
+/* Does a text with a literal of s always have one of t (every literal of
+ * s contains one of t)? */
+static bool bs_pf_implies(bs_pf_lit *s, int ns, bs_pf_lit *t, int nt)
+{
+    for (int i = 0; i < ns; i++) {
+        int j = 0;
+        while (j < nt && !strstr(s[i], t[j]))
+            j++;
+        if (j == nt)
+            return false;
+    }
+    return true;
+}
+
+/* A set adds nothing to, or is made redundant by, one already taken. */
+static bool bs_pf_related(bs_pf_lit *s, int ns, bs_pf_lit *t, int nt)
+{
+    return bs_pf_implies(s, ns, t, nt) || bs_pf_implies(t, nt, s, ns);
+}
+
+/* Up to BS_PF_MAX_CLAUSES - 1 sets of the pool, rarest first (fewer
+ * literals, then the earlier, when alike), none related to the first
+ * set [first, first + nfirst) or to each other. */
+static void bs_pf_pick_extra(struct bs_pf_pool *pool, bs_pf_lit *first,
+                             int nfirst, struct bs_pf_extra *extra)
+{
+    extra->nsets = 0;
+    bool taken[BS_PF_POOL_SETS] = { false };
+    while (extra->nsets < BS_PF_MAX_CLAUSES - 1) {
+        int best = -1;
+        for (int i = 0; i < pool->nsets; i++) {
+            bs_pf_lit *set = pool->lits + i * BS_PF_POOL_SET_MAX;
+            int n = pool->set[i].n;
+            bool ok = !taken[i] && !bs_pf_related(set, n, first, nfirst);
+            for (int k = 0; ok && k < extra->nsets; k++)
+                ok = !bs_pf_related(set, n, extra->lits[k], extra->n[k]);
+            if (!ok)
+                continue;
+            if (best < 0 || pool->set[i].rarity > pool->set[best].rarity ||
+                (pool->set[i].rarity == pool->set[best].rarity &&
+                 n < pool->set[best].n))
+                best = i;
+        }
+        if (best < 0)
+            return;
+        taken[best] = true;
+        int n = pool->set[best].n;
+        memcpy(extra->lits[extra->nsets],
+               pool->lits + best * BS_PF_POOL_SET_MAX,
+               (size_t)n * sizeof(bs_pf_lit));
+        extra->n[extra->nsets++] = n;
+    }
+}
+
 /* The literal run being read, and the best of those read before: the
  * least likely to occur by chance of those long enough to filter, the
  * longer one of two alike. */
@@ -190,10 +292,11 @@ struct bs_pf_run {
     int best_rarity;
 };
 
-static void bs_pf_end_run(struct bs_pf_run *r)
+static void bs_pf_end_run(struct bs_pf_run *r, struct bs_pf_pool *pool)
 {
     if (r->nrun >= BS_PREFILTER_MIN_LITERAL) {
         r->run[r->nrun] = '\0';
+        bs_pf_pool_add(pool, &r->run, 1);
         int rarity = bs_pf_literal_rarity(r->run);
         if (!r->nbest || rarity > r->best_rarity ||
             (rarity == r->best_rarity && r->nrun > r->nbest)) {
@@ -364,10 +467,12 @@ static int bs_pf_edges(const char *p, const char *end, bs_pf_lit *lits,
 struct bs_pf_choice {
     bs_pf_lit *lits; /* the caller's, max of them */
     int max, n, rarity;
+    struct bs_pf_pool *pool; /* every set considered, or NULL */
 };
 
 static void bs_pf_consider(struct bs_pf_choice *ch, bs_pf_lit *set, int n)
 {
+    bs_pf_pool_add(ch->pool, set, n);
     int rarity = n > 0 && n <= ch->max ? bs_pf_set_rarity(set, n) : -1;
     if (rarity > ch->rarity ||
         (rarity >= 0 && rarity == ch->rarity && n < ch->n)) {
@@ -409,14 +514,17 @@ static void bs_pf_consider_joined(struct bs_pf_choice *ch, const char *run,
  * mails) gives "too many messages|too many mails"). Returns how many, or
  * -1. */
 static int bs_pf_alternative(const char *p, const char *end, bs_pf_lit *lits,
-                             int max, int depth)
+                             int max, int depth, struct bs_pf_extra *extra)
 {
     struct bs_pf_run r = { .nrun = 0, .nbest = 0 };
     bs_pf_lit *tmp = bs_xmalloc(3 * BS_PF_MAX_ALTS * sizeof *tmp);
     bs_pf_lit *edges = tmp + BS_PF_MAX_ALTS, *after_group = edges +
                                                            BS_PF_MAX_ALTS;
     int nafter = -1; /* edges of the group the current run follows */
-    struct bs_pf_choice ch = { lits, max, -1, -1 };
+    struct bs_pf_pool *pool = extra ? bs_xmalloc(sizeof *pool) : NULL;
+    if (pool)
+        pool->nsets = 0;
+    struct bs_pf_choice ch = { lits, max, -1, -1, pool };
     struct bs_pf_atom a;
     while (p < end) {
         const char *at = p;
@@ -449,19 +557,24 @@ static int bs_pf_alternative(const char *p, const char *end, bs_pf_lit *lits,
                                  BS_PF_MAX_ALTS, false);
         }
         if (run_ends)
-            bs_pf_end_run(&r);
+            bs_pf_end_run(&r, pool);
     }
     bs_pf_consider_joined(&ch, r.run, r.nrun, after_group, nafter, false,
                           tmp);
-    bs_pf_end_run(&r);
+    bs_pf_end_run(&r, pool);
     free(tmp);
+    int n = ch.n;
     if (r.nbest && max >= 1 && (ch.n < 0 || r.best_rarity >= ch.rarity)) {
         memcpy(lits[0], r.best, r.nbest + 1);
-        return 1;
+        n = 1;
     }
-    return ch.n;
+    if (pool && n > 0)
+        bs_pf_pick_extra(pool, lits, n, extra);
+    free(pool);
+    return n;
 give_up:
     free(tmp);
+    free(pool);
     return -1;
 }
 
@@ -491,7 +604,7 @@ static int bs_pf_set(const char *p, const char *end, bs_pf_lit *lits,
     for (int n = 0;;) {
         const char *alt_end = bs_pf_alternative_end(p, end);
         int k = alt_end ? bs_pf_alternative(p, alt_end, lits + n, max - n,
-                                            depth)
+                                            depth, NULL)
                         : -1;
         if (k <= 0)
             return -1;
@@ -502,7 +615,68 @@ static int bs_pf_set(const char *p, const char *end, bs_pf_lit *lits,
     }
 }
 
-int bs_prefilter_literals(const char *pattern, char (*lits)[64], int max)
+/* A pattern's clauses: clause 0 is bs_pf_set's union of the sets of its
+ * top-level alternatives; clause j > 0 the union of each alternative's
+ * j-th extra set, or of its first set when it has fewer. Any match
+ * matches one alternative, so it contains a literal of each clause.
+ * Returns how many literals, or -1. */
+static int bs_pf_clauses(const char *p, const char *end, bs_pf_lit *lits,
+                         int *clause_of, int max)
+{
+    struct bs_pf_alt {
+        int first, n;
+        struct bs_pf_extra extra;
+    } *alts = bs_xmalloc((size_t)max * sizeof *alts);
+    int nalts = 0, n = 0, more = 0;
+    p = bs_pf_skip_options(p, end);
+    for (;;) {
+        const char *alt_end = bs_pf_alternative_end(p, end);
+        struct bs_pf_alt *a = &alts[nalts];
+        int k = alt_end ? bs_pf_alternative(p, alt_end, lits + n, max - n,
+                                            0, &a->extra)
+                        : -1;
+        if (k <= 0) {
+            free(alts);
+            return -1;
+        }
+        a->first = n;
+        a->n = k;
+        more = BS_MAX(more, a->extra.nsets);
+        nalts++;
+        n += k;
+        if (alt_end == end)
+            break;
+        p = alt_end + 1;
+    }
+    for (int i = 0; i < n; i++)
+        clause_of[i] = 0;
+    for (int j = 1; j <= more; j++) {
+        int start = n;
+        for (int i = 0; i < nalts && n >= 0; i++) {
+            struct bs_pf_alt *a = &alts[i];
+            bs_pf_lit *set = a->extra.nsets >= j ? a->extra.lits[j - 1]
+                                                 : lits + a->first;
+            int k = a->extra.nsets >= j ? a->extra.n[j - 1] : a->n;
+            if (k > max - n) {
+                n = -1; /* no room: the clause is left out */
+                break;
+            }
+            memcpy(lits + n, set, (size_t)k * sizeof *set);
+            for (int m = 0; m < k; m++)
+                clause_of[n + m] = j;
+            n += k;
+        }
+        if (n < 0 || n - start > BS_PF_CLAUSE_MAX) {
+            n = start; /* too long to search for: left out, and the rest */
+            break;
+        }
+    }
+    free(alts);
+    return n;
+}
+
+int bs_prefilter_literals(const char *pattern, char (*lits)[64],
+                          int *clause_of, int max)
 {
     /* Verbs like (*UTF), and option settings anywhere that change the
      * syntax ((?x)), are not understood. */
@@ -519,5 +693,8 @@ int bs_prefilter_literals(const char *pattern, char (*lits)[64], int max)
                 return -1;
         }
     }
-    return bs_pf_set(pattern, pattern + strlen(pattern), lits, max, 0);
+    if (max <= 0)
+        return -1;
+    return bs_pf_clauses(pattern, pattern + strlen(pattern), lits,
+                         clause_of, max);
 }
