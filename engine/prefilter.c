@@ -33,6 +33,9 @@ struct bs_pf_entry {
     uint32_t text;   /* offset of the lower-cased literal in pool */
     uint32_t len;
     uint32_t window; /* offset of the four bytes it is indexed by */
+    /* The literal's (up to) eight bytes from its window on, and the mask
+     * of them: most probes fail on these, read where the window is. */
+    uint64_t from_window, from_window_mask;
 };
 
 struct bs_pf_link { /* while building: one entry in one bucket */
@@ -119,6 +122,19 @@ static uint32_t bs_pf_pool_add(struct bs_prefilter *pf, const char *lit,
     return at;
 }
 
+/* The mask of the first n bytes (all eight when n >= 8) of a word
+ * loaded with bs_load64. */
+static uint64_t bs_pf_head_mask(size_t n)
+{
+    if (n >= 8)
+        return ~0ull;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return ~(~0ull >> (8 * n));
+#else
+    return (1ull << (8 * n)) - 1;
+#endif
+}
+
 static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
                               int rule)
 {
@@ -131,9 +147,11 @@ static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
     }
     uint32_t e = pf->nentries++;
     size_t o = len >= 4 ? bs_pf_rare_offset(u, len) : 0;
-    pf->entries[e] = (struct bs_pf_entry){ (uint32_t)rule,
-                                           bs_pf_pool_add(pf, lit, len),
-                                           (uint32_t)len, (uint32_t)o };
+    uint32_t at = bs_pf_pool_add(pf, lit, len);
+    pf->entries[e] = (struct bs_pf_entry){
+        (uint32_t)rule, at, (uint32_t)len, (uint32_t)o,
+        bs_load64(pf->pool + at + o), bs_pf_head_mask(len - o)
+    };
     if (len >= 4) {
         bs_pf_link(pf, bs_load32(u + o), e);
         return;
@@ -271,12 +289,7 @@ static void bs_pf_verify_at(const struct bs_prefilter *pf,
     if (x->len > left)
         return;
     const unsigned char *lit = (const unsigned char *)pf->pool + x->text;
-    size_t n = x->len < 8 ? x->len : 8;
-    uint64_t mask = n == 8 ? ~0ull : (1ull << (8 * n)) - 1;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    mask = n == 8 ? ~0ull : ~(~0ull >> (8 * n));
-#endif
-    if (((lower8 ^ bs_load64(lit)) & mask) != 0)
+    if (((lower8 ^ bs_load64(lit)) & bs_pf_head_mask(x->len)) != 0)
         return;
     for (size_t j = 8; j < x->len; j += 8) {
         size_t at = j + 8 <= x->len ? j : x->len - 8; /* last: overlap */
@@ -296,11 +309,11 @@ static uint64_t bs_pf_lower_at(const unsigned char *p, size_t left)
 }
 
 /* Entry e's literal around position i of the text (its window there). */
-static void bs_pf_verify(const struct bs_prefilter *pf, uint32_t e,
+static void bs_pf_verify(const struct bs_prefilter *pf,
+                         const struct bs_pf_entry *x,
                          const unsigned char *text, size_t len, size_t i,
                          uint64_t *cand)
 {
-    const struct bs_pf_entry *x = &pf->entries[e];
     if (x->window > i)
         return;
     const unsigned char *p = text + i - x->window;
@@ -319,8 +332,12 @@ static void bs_pf_probe(const struct bs_prefilter *pf, uint32_t w,
     if (!(word & bit))
         return;
     uint32_t r = pf->rank[h / 64] + bs_pf_popcount(word & (bit - 1));
-    for (uint32_t k = pf->start[r]; k < pf->start[r + 1]; k++)
-        bs_pf_verify(pf, pf->order[k], p, len, i, cand);
+    uint64_t here = bs_pf_lower_at(p + i, len - i);
+    for (uint32_t k = pf->start[r]; k < pf->start[r + 1]; k++) {
+        const struct bs_pf_entry *x = &pf->entries[pf->order[k]];
+        if (((here ^ x->from_window) & x->from_window_mask) == 0)
+            bs_pf_verify(pf, x, p, len, i, cand);
+    }
 }
 
 void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
