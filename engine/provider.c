@@ -10,6 +10,7 @@
 #include "provider.h"
 
 #include "intern.h"
+#include "scan.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -40,6 +41,10 @@ struct bs_provider_table {
     size_t nnetworks;
     struct bs_signature *signatures;
     size_t nsignatures;
+    /* The first bytes of the signatures, when there are at most three
+     * (more: nfirst is 4): a text is searched for those only. */
+    char first[3];
+    unsigned nfirst;
 };
 
 struct bs_provider_table *bs_provider_table_new(void)
@@ -205,6 +210,10 @@ static bool bs_provider_add_special(struct bs_provider_table *t,
     t->signatures = bs_xreallocarray(t->signatures, t->nsignatures + 1,
                                      sizeof *t->signatures);
     t->signatures[t->nsignatures++] = sig;
+    if (t->nfirst < 3 && !memchr(t->first, sig.text[0], t->nfirst))
+        t->first[t->nfirst++] = sig.text[0];
+    else if (!memchr(t->first, sig.text[0], BS_MIN(t->nfirst, 3u)))
+        t->nfirst = 4;
     return true;
 }
 
@@ -355,14 +364,43 @@ static bool bs_contains_nocase(struct bs_slice hay, const char *lower,
     return false;
 }
 
+/* The first signature of the table (the earliest wins) that occurs in
+ * the lower-cased text [p, end): the text is read once, stopping where
+ * one of the signatures' three first bytes is. nsignatures when none. */
+static size_t bs_first_signature(const struct bs_provider_table *t,
+                                 const char *p, const char *end)
+{
+    char a = t->first[0], b = t->nfirst > 1 ? t->first[1] : a,
+         c = t->nfirst > 2 ? t->first[2] : a;
+    size_t best = t->nsignatures;
+    for (p = bs_find_any3(p, end, a, b, c); p < end && best;
+         p = bs_find_any3(p + 1, end, a, b, c)) {
+        for (size_t i = 0; i < best; i++) {
+            const struct bs_signature *s = &t->signatures[i];
+            if (s->text[0] == *p && (size_t)(end - p) >= s->len &&
+                memcmp(p, s->text, s->len) == 0) {
+                best = i;
+                break;
+            }
+        }
+    }
+    return best;
+}
+
 static int bs_provider_by_signature(const struct bs_provider_table *t,
                                     struct bs_slice text)
 {
     char low[4096];
     if (t->nsignatures && text.len <= sizeof low) {
-        /* Lower-cased once, then the library's fast search per word. */
+        /* Lower-cased once, then searched in one pass, or with the
+         * library's fast search per word. */
         for (size_t i = 0; i < text.len; i++)
             low[i] = bs_ascii_lower(text.ptr[i]);
+        if (t->nfirst <= 3) {
+            size_t i = bs_first_signature(t, low, low + text.len);
+            return i < t->nsignatures ? (int)t->signatures[i].provider
+                                      : -1;
+        }
         for (size_t i = 0; i < t->nsignatures; i++)
             if (bs_memmem(low, text.len, t->signatures[i].text,
                           t->signatures[i].len))

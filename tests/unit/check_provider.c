@@ -222,6 +222,53 @@ START_TEST(test_provider_ids_fixed)
 }
 END_TEST
 
+/* Signatures: the first in the table that occurs anywhere wins (not the
+ * first in the text), in any case, and only whole; the same with three
+ * first bytes (one pass over the text) and with more (a search each). */
+START_TEST(test_provider_signature_order)
+{
+    static const char *const tables[] = {
+        "apple signature zeta\nyahoo signature alpha\n"
+        "google signature zebra\n",
+        "apple signature zeta\nyahoo signature alpha\n"
+        "google signature zebra\nmicrosoft signature quux\n"
+        "kddi signature mmm\n",
+    };
+    static const struct {
+        const char *text, *provider;
+    } sig_cases[] = {
+        { "Alpha then ZETA", "apple" },  /* the table's order decides */
+        { "zebra alpha", "yahoo" },
+        { "a zebra", "google" },
+        { "zet zebr alph", "other" },   /* cut at the text's end */
+        { "zet", "other" },
+        { "", "other" },
+        { "xZeTa", "apple" },
+    };
+    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++) {
+        struct bs_provider_table *t = bs_provider_table_new();
+        struct bs_buf err;
+        bs_buf_init(&err);
+        ck_assert_int_eq(bs_provider_table_load(t, "s.txt", tables[k],
+                                                strlen(tables[k]), &err),
+                         0);
+        for (size_t i = 0; i < sizeof sig_cases / sizeof *sig_cases; i++) {
+            struct bs_provider_evidence ev = {
+                BS_SLICE_LIT("customer.example"), BS_SLICE_LIT(""),
+                BS_SLICE_LIT(""),
+                bs_slice_make(sig_cases[i].text, strlen(sig_cases[i].text)),
+            };
+            const char *got = bs_provider_name(t, bs_provider_decide(t, &ev));
+            ck_assert_msg(strcmp(got, sig_cases[i].provider) == 0,
+                          "table %zu, '%s': got %s, want %s", k,
+                          sig_cases[i].text, got, sig_cases[i].provider);
+        }
+        bs_buf_fini(&err);
+        bs_provider_table_free(t);
+    }
+}
+END_TEST
+
 START_TEST(test_provider_load_errors)
 {
     struct bs_provider_table *t = bs_provider_table_new();
@@ -252,6 +299,7 @@ static Suite *provider_suite(void)
                         (int)(sizeof evidence / sizeof *evidence));
     tcase_add_test(tc, test_provider_cached);
     tcase_add_test(tc, test_provider_network_errors);
+    tcase_add_test(tc, test_provider_signature_order);
     tcase_add_test(tc, test_provider_load_errors);
     suite_add_tcase(s, tc);
     return s;
