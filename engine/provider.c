@@ -378,6 +378,7 @@ static size_t bs_first_signature(const struct bs_provider_table *t,
         for (size_t i = 0; i < best; i++) {
             const struct bs_signature *s = &t->signatures[i];
             if (s->text[0] == *p && (size_t)(end - p) >= s->len &&
+                (s->len < 2 || s->text[1] == p[1]) &&
                 memcmp(p, s->text, s->len) == 0) {
                 best = i;
                 break;
