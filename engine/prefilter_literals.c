@@ -189,8 +189,8 @@ static int bs_pf_set_rarity(bs_pf_lit *lits, int n)
 
 /* ---- clauses: sets an alternative needs besides the one it offers ---- */
 
-#define BS_PF_POOL_SETS 32   /* sets an alternative keeps for extra clauses */
-#define BS_PF_POOL_SET_MAX 8 /* literals of such a set, at most */
+#define BS_PF_OFFERED_SETS 32 /* sets an alternative keeps for more clauses */
+#define BS_PF_OFFERED_SET_MAX 8 /* literals of such a set, at most */
 /* An extra clause is worth its place in the index only when its
  * literals are rarer than SMTP words ("from" scores 5, "spf" 18). */
 #define BS_PF_CLAUSE_RARITY 16
@@ -198,35 +198,36 @@ static int bs_pf_set_rarity(bs_pf_lit *lits, int n)
 #define BS_PF_CLAUSE_MAX 8
 
 /* Every set an alternative could have offered, as it was read. */
-struct bs_pf_pool {
-    bs_pf_lit lits[BS_PF_POOL_SETS * BS_PF_POOL_SET_MAX];
+struct bs_pf_offered {
+    bs_pf_lit lits[BS_PF_OFFERED_SETS * BS_PF_OFFERED_SET_MAX];
     struct {
         int n, rarity;
-    } set[BS_PF_POOL_SETS];
+    } set[BS_PF_OFFERED_SETS];
     int nsets;
 };
 
 /* The sets an alternative offers besides its first: any match of it
  * contains one literal of each. */
 struct bs_pf_extra {
-    bs_pf_lit lits[BS_PF_MAX_CLAUSES - 1][BS_PF_POOL_SET_MAX];
+    bs_pf_lit lits[BS_PF_MAX_CLAUSES - 1][BS_PF_OFFERED_SET_MAX];
     int n[BS_PF_MAX_CLAUSES - 1];
     int nsets;
 };
 
-static void bs_pf_pool_add(struct bs_pf_pool *pool, bs_pf_lit *set, int n)
+static void bs_pf_offer(struct bs_pf_offered *offered, bs_pf_lit *set,
+                        int n)
 {
-    if (!pool || n <= 0 || n > BS_PF_POOL_SET_MAX ||
-        pool->nsets == BS_PF_POOL_SETS)
+    if (!offered || n <= 0 || n > BS_PF_OFFERED_SET_MAX ||
+        offered->nsets == BS_PF_OFFERED_SETS)
         return;
     int rarity = bs_pf_set_rarity(set, n);
     if (rarity < BS_PF_CLAUSE_RARITY)
         return;
-    memcpy(pool->lits + pool->nsets * BS_PF_POOL_SET_MAX, set,
+    memcpy(offered->lits + offered->nsets * BS_PF_OFFERED_SET_MAX, set,
            (size_t)n * sizeof *set);
-    pool->set[pool->nsets].n = n;
-    pool->set[pool->nsets].rarity = rarity;
-    pool->nsets++;
+    offered->set[offered->nsets].n = n;
+    offered->set[offered->nsets].rarity = rarity;
+    offered->nsets++;
 }
 
 /* Does a text with a literal of s always have one of t (every literal of
@@ -249,35 +250,37 @@ static bool bs_pf_related(bs_pf_lit *s, int ns, bs_pf_lit *t, int nt)
     return bs_pf_implies(s, ns, t, nt) || bs_pf_implies(t, nt, s, ns);
 }
 
-/* Up to BS_PF_MAX_CLAUSES - 1 sets of the pool, rarest first (fewer
+/* Up to BS_PF_MAX_CLAUSES - 1 sets offered, rarest first (fewer
  * literals, then the earlier, when alike), none related to the first
  * set [first, first + nfirst) or to each other. */
-static void bs_pf_pick_extra(struct bs_pf_pool *pool, bs_pf_lit *first,
-                             int nfirst, struct bs_pf_extra *extra)
+static void bs_pf_pick_extra(struct bs_pf_offered *offered,
+                             bs_pf_lit *first, int nfirst,
+                             struct bs_pf_extra *extra)
 {
     extra->nsets = 0;
-    bool taken[BS_PF_POOL_SETS] = { false };
+    bool taken[BS_PF_OFFERED_SETS] = { false };
     while (extra->nsets < BS_PF_MAX_CLAUSES - 1) {
         int best = -1;
-        for (int i = 0; i < pool->nsets; i++) {
-            bs_pf_lit *set = pool->lits + i * BS_PF_POOL_SET_MAX;
-            int n = pool->set[i].n;
+        for (int i = 0; i < offered->nsets; i++) {
+            bs_pf_lit *set = offered->lits + i * BS_PF_OFFERED_SET_MAX;
+            int n = offered->set[i].n;
             bool ok = !taken[i] && !bs_pf_related(set, n, first, nfirst);
             for (int k = 0; ok && k < extra->nsets; k++)
                 ok = !bs_pf_related(set, n, extra->lits[k], extra->n[k]);
             if (!ok)
                 continue;
-            if (best < 0 || pool->set[i].rarity > pool->set[best].rarity ||
-                (pool->set[i].rarity == pool->set[best].rarity &&
-                 n < pool->set[best].n))
+            int rarity = offered->set[i].rarity;
+            if (best < 0 || rarity > offered->set[best].rarity ||
+                (rarity == offered->set[best].rarity &&
+                 n < offered->set[best].n))
                 best = i;
         }
         if (best < 0)
             return;
         taken[best] = true;
-        int n = pool->set[best].n;
+        int n = offered->set[best].n;
         memcpy(extra->lits[extra->nsets],
-               pool->lits + best * BS_PF_POOL_SET_MAX,
+               offered->lits + best * BS_PF_OFFERED_SET_MAX,
                (size_t)n * sizeof(bs_pf_lit));
         extra->n[extra->nsets++] = n;
     }
@@ -292,11 +295,12 @@ struct bs_pf_run {
     int best_rarity;
 };
 
-static void bs_pf_end_run(struct bs_pf_run *r, struct bs_pf_pool *pool)
+static void bs_pf_end_run(struct bs_pf_run *r,
+                          struct bs_pf_offered *offered)
 {
     if (r->nrun >= BS_PREFILTER_MIN_LITERAL) {
         r->run[r->nrun] = '\0';
-        bs_pf_pool_add(pool, &r->run, 1);
+        bs_pf_offer(offered, &r->run, 1);
         int rarity = bs_pf_literal_rarity(r->run);
         if (!r->nbest || rarity > r->best_rarity ||
             (rarity == r->best_rarity && r->nrun > r->nbest)) {
@@ -467,12 +471,12 @@ static int bs_pf_edges(const char *p, const char *end, bs_pf_lit *lits,
 struct bs_pf_choice {
     bs_pf_lit *lits; /* the caller's, max of them */
     int max, n, rarity;
-    struct bs_pf_pool *pool; /* every set considered, or NULL */
+    struct bs_pf_offered *offered; /* every set considered, or NULL */
 };
 
 static void bs_pf_consider(struct bs_pf_choice *ch, bs_pf_lit *set, int n)
 {
-    bs_pf_pool_add(ch->pool, set, n);
+    bs_pf_offer(ch->offered, set, n);
     int rarity = n > 0 && n <= ch->max ? bs_pf_set_rarity(set, n) : -1;
     if (rarity > ch->rarity ||
         (rarity >= 0 && rarity == ch->rarity && n < ch->n)) {
@@ -521,10 +525,11 @@ static int bs_pf_alternative(const char *p, const char *end, bs_pf_lit *lits,
     bs_pf_lit *edges = tmp + BS_PF_MAX_ALTS, *after_group = edges +
                                                            BS_PF_MAX_ALTS;
     int nafter = -1; /* edges of the group the current run follows */
-    struct bs_pf_pool *pool = extra ? bs_xmalloc(sizeof *pool) : NULL;
-    if (pool)
-        pool->nsets = 0;
-    struct bs_pf_choice ch = { lits, max, -1, -1, pool };
+    struct bs_pf_offered *offered =
+        extra ? bs_xmalloc(sizeof *offered) : NULL;
+    if (offered)
+        offered->nsets = 0;
+    struct bs_pf_choice ch = { lits, max, -1, -1, offered };
     struct bs_pf_atom a;
     while (p < end) {
         const char *at = p;
@@ -557,24 +562,24 @@ static int bs_pf_alternative(const char *p, const char *end, bs_pf_lit *lits,
                                  BS_PF_MAX_ALTS, false);
         }
         if (run_ends)
-            bs_pf_end_run(&r, pool);
+            bs_pf_end_run(&r, offered);
     }
     bs_pf_consider_joined(&ch, r.run, r.nrun, after_group, nafter, false,
                           tmp);
-    bs_pf_end_run(&r, pool);
+    bs_pf_end_run(&r, offered);
     free(tmp);
     int n = ch.n;
     if (r.nbest && max >= 1 && (ch.n < 0 || r.best_rarity >= ch.rarity)) {
         memcpy(lits[0], r.best, r.nbest + 1);
         n = 1;
     }
-    if (pool && n > 0)
-        bs_pf_pick_extra(pool, lits, n, extra);
-    free(pool);
+    if (offered && n > 0)
+        bs_pf_pick_extra(offered, lits, n, extra);
+    free(offered);
     return n;
 give_up:
     free(tmp);
-    free(pool);
+    free(offered);
     return -1;
 }
 
