@@ -16,6 +16,16 @@ struct bs_intern_entry {
     uint64_t hash;
 };
 
+/* A spelling bs_intern_lower() was asked for, as it was written, and its
+ * id: the same domain comes back in the same case line after line. */
+#define BS_INTERN_SPELLINGS 256
+#define BS_INTERN_SPELLING_MAX 54
+struct bs_intern_spelling {
+    uint32_t id; /* 0: empty (the overflow id is never looked up) */
+    uint8_t len;
+    char s[BS_INTERN_SPELLING_MAX + 1];
+};
+
 struct bs_intern {
     struct bs_intern_entry *entries; /* index = id */
     uint32_t count;                  /* ids in use, including id 0 */
@@ -24,6 +34,7 @@ struct bs_intern {
     uint32_t *slots; /* 0 = empty, else id */
     size_t nslots;   /* power of two */
     uint64_t refused;
+    struct bs_intern_spelling spellings[BS_INTERN_SPELLINGS];
 };
 
 static const char bs_overflow_text[] = "(overflow)";
@@ -118,7 +129,9 @@ uint32_t bs_intern(struct bs_intern *t, const char *s, size_t n)
     return id;
 }
 
-uint32_t bs_intern_lower(struct bs_intern *t, const char *s, size_t n)
+/* The id of s lower-cased, not through the spelling cache. */
+static uint32_t bs_intern_folded(struct bs_intern *t, const char *s,
+                                 size_t n)
 {
     char small[256];
     if (n == 0)
@@ -129,6 +142,25 @@ uint32_t bs_intern_lower(struct bs_intern *t, const char *s, size_t n)
     uint32_t id = bs_intern(t, tmp, n);
     if (tmp != small)
         free(tmp);
+    return id;
+}
+
+uint32_t bs_intern_lower(struct bs_intern *t, const char *s, size_t n)
+{
+    if (n == 0 || n > BS_INTERN_SPELLING_MAX)
+        return bs_intern_folded(t, s, n);
+    /* ids never change, so a spelling's id stays right; a refusal (the
+     * overflow id, 0) leaves the place empty: it is counted every time,
+     * as without the cache */
+    struct bs_intern_spelling *sp =
+        &t->spellings[bs_hash_bytes(s, n) >> 56];
+    _Static_assert(BS_INTERN_SPELLINGS == 256, "eight bits of the hash");
+    if (sp->id && sp->len == n && bs_mem_eq(sp->s, s, n))
+        return sp->id;
+    uint32_t id = bs_intern_folded(t, s, n);
+    sp->id = id;
+    sp->len = (uint8_t)n;
+    memcpy(sp->s, s, n);
     return id;
 }
 

@@ -62,6 +62,42 @@ START_TEST(test_intern_cap)
 }
 END_TEST
 
+/* bs_intern_lower remembers spellings: ids stay those of the lower-cased
+ * strings whatever was asked before (thousands of spellings sharing 256
+ * places, each asked three times, in two cases; lengths around the 54
+ * bytes it keeps), and a refusal is counted at every ask. */
+START_TEST(test_intern_lower_spellings)
+{
+    struct bs_intern *t = bs_intern_new(100000);
+    char name[80], folded[80];
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 3000; i++) {
+            size_t n = (size_t)snprintf(name, sizeof name, "%s%d.%.*s",
+                                        i % 2 ? "Mail" : "mail", i,
+                                        i % 70, "ExAmPlE-long-host-name-"
+                                        "that-goes-on-and-on-and-on-past-"
+                                        "fifty-four-bytes");
+            for (size_t k = 0; k <= n; k++)
+                folded[k] = (char)bs_ascii_lower(name[k]);
+            uint32_t want = bs_intern(t, folded, n);
+            ck_assert_uint_eq(bs_intern_lower(t, name, n), want);
+            name[0] = round == 1 ? 'M' : 'm';
+            ck_assert_uint_eq(bs_intern_lower(t, name, n), want);
+        }
+    }
+    bs_intern_free(t);
+
+    t = bs_intern_new(1);
+    ck_assert_uint_ne(bs_intern_lower(t, "A.example", 9), BS_INTERN_OVERFLOW);
+    for (int i = 0; i < 5; i++)
+        ck_assert_uint_eq(bs_intern_lower(t, "B.example", 9),
+                          BS_INTERN_OVERFLOW);
+    ck_assert_uint_eq(bs_intern_refused(t), 5);
+    ck_assert_uint_ne(bs_intern_lower(t, "a.EXAMPLE", 9), BS_INTERN_OVERFLOW);
+    bs_intern_free(t);
+}
+END_TEST
+
 static Suite *intern_suite(void)
 {
     Suite *s = suite_create("intern");
@@ -69,6 +105,7 @@ static Suite *intern_suite(void)
     tcase_add_test(tc, test_intern_ids_are_stable);
     tcase_add_test(tc, test_intern_lower);
     tcase_add_test(tc, test_intern_cap);
+    tcase_add_test(tc, test_intern_lower_spellings);
     suite_add_tcase(s, tc);
     return s;
 }
