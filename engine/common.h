@@ -79,15 +79,27 @@ static inline bool bs_is_digit(char c)
  * "%llu" without its cost on a per-line path). */
 static inline size_t bs_u64_decimal(uint64_t v, char buf[BS_U64_DIGITS])
 {
+    static const char pairs[] = "0001020304050607080910111213141516171819"
+                                "2021222324252627282930313233343536373839"
+                                "4041424344454647484950515253545556575859"
+                                "6061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
     char tmp[BS_U64_DIGITS];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++)
-        buf[i] = tmp[n - 1 - i];
-    return n;
+    size_t at = BS_U64_DIGITS; /* digits are written from the end */
+    while (v >= 100) { /* two at a time: half the divisions */
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        at -= 2;
+        memcpy(tmp + at, pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        at -= 2;
+        memcpy(tmp + at, pairs + 2 * v, 2);
+    } else {
+        tmp[--at] = (char)('0' + v);
+    }
+    memcpy(buf, tmp + at, BS_U64_DIGITS - at);
+    return BS_U64_DIGITS - at;
 }
 
 #endif

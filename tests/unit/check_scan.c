@@ -224,16 +224,36 @@ START_TEST(test_is_hex8_matches_naive)
 }
 END_TEST
 
+static void check_u64_decimal(uint64_t v)
+{
+    char want[32], got[BS_U64_DIGITS + 1];
+    snprintf(want, sizeof want, "%llu", (unsigned long long)v);
+    size_t n = bs_u64_decimal(v, got);
+    got[n] = '\0';
+    ck_assert_str_eq(got, want);
+}
+
+/* Against snprintf: both sides of every power of ten (digit counts and
+ * the two-digit steps change there), the largest value, random ones. */
 START_TEST(test_u64_decimal)
 {
-    static const uint64_t values[] = { 0, 7, 10, 99, 100, 1664377,
+    static const uint64_t values[] = { 0, 7, 1664377,
                                        18446744073709551615ull };
-    for (size_t i = 0; i < BS_ARRAY_LEN(values); i++) {
-        char want[32], got[BS_U64_DIGITS + 1];
-        snprintf(want, sizeof want, "%llu", (unsigned long long)values[i]);
-        size_t n = bs_u64_decimal(values[i], got);
-        got[n] = '\0';
-        ck_assert_str_eq(got, want);
+    for (size_t i = 0; i < BS_ARRAY_LEN(values); i++)
+        check_u64_decimal(values[i]);
+    for (uint64_t p = 1; p <= 10000000000000000000ull; p *= 10) {
+        check_u64_decimal(p - 1);
+        check_u64_decimal(p);
+        check_u64_decimal(p + 1);
+        if (p == 10000000000000000000ull)
+            break;
+    }
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        check_u64_decimal(x >> (i % 64));
     }
 }
 END_TEST
