@@ -275,8 +275,9 @@ void bs_classifier_reorder(struct bs_classifier *c)
     c->cand = bs_xcalloc(bs_prefilter_words(c->prefilter), sizeof *c->cand);
 }
 
-/* Does the text hold the literals of rule r's further prefilter
- * clauses? The text is lower-cased into c->lower on the first ask. */
+/* Does the text hold the literals of the further prefilter clauses of
+ * the rule tried k-th? The text is lower-cased into c->lower on the
+ * first ask. */
 static bool bs_rule_more_literals(struct bs_classifier *c, int k,
                                   struct bs_slice text, bool *lowered)
 {
@@ -324,6 +325,9 @@ static int bs_classify_best_rule(struct bs_classifier *c, unsigned provider,
     return -1;
 }
 
+/* The memo key: provider, status code and the exact text. Texts with
+ * unique ids (most providers add one) do not repeat, but bounces of
+ * campaigns and deferrals of retries do, and those are the bulk. */
 static uint64_t bs_classify_memo_key(unsigned provider, struct bs_slice dsn,
                                      struct bs_slice text)
 {
