@@ -191,8 +191,9 @@ static int bs_pf_set_rarity(bs_pf_lit *lits, int n)
 
 #define BS_PF_OFFERED_SETS 32 /* sets an alternative keeps for more clauses */
 #define BS_PF_OFFERED_SET_MAX 8 /* literals of such a set, at most */
-/* An extra clause is worth its place in the index only when its
- * literals are rarer than SMTP words ("from" scores 5, "spf" 18). */
+/* A further clause is worth its searches only when its literals are
+ * rarer than SMTP words ("from" scores 5, "spf" 18): a common one is in
+ * the text anyway. */
 #define BS_PF_CLAUSE_RARITY 16
 /* A further clause is searched for literal by literal: at most this many. */
 #define BS_PF_CLAUSE_MAX 8
