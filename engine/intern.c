@@ -145,6 +145,19 @@ static uint32_t bs_intern_folded(struct bs_intern *t, const char *s,
     return id;
 }
 
+/* The place of a spelling of n bytes (1 to BS_INTERN_SPELLING_MAX) in
+ * the cache: from its first and last bytes and its length, as a wrong
+ * place costs only a miss. */
+static unsigned bs_intern_place(const char *s, size_t n)
+{
+    uint64_t v = n >= 8 ? bs_load64(s) ^ bs_load64(s + n - 8) * 31
+             : n >= 4 ? bs_load32(s) ^ (uint64_t)bs_load32(s + n - 4) << 29
+                      : (uint64_t)(unsigned char)s[0] << 16 ^
+                            (uint64_t)(unsigned char)s[n - 1] << 8;
+    _Static_assert(BS_INTERN_SPELLINGS == 256, "eight bits of the place");
+    return (unsigned)(((v ^ n) * 0x9e3779b97f4a7c15ULL) >> 56);
+}
+
 uint32_t bs_intern_lower(struct bs_intern *t, const char *s, size_t n)
 {
     if (n == 0 || n > BS_INTERN_SPELLING_MAX)
@@ -152,9 +165,7 @@ uint32_t bs_intern_lower(struct bs_intern *t, const char *s, size_t n)
     /* ids never change, so a spelling's id stays right; a refusal (the
      * overflow id, 0) leaves the place empty: it is counted every time,
      * as without the cache */
-    struct bs_intern_spelling *sp =
-        &t->spellings[bs_hash_bytes(s, n) >> 56];
-    _Static_assert(BS_INTERN_SPELLINGS == 256, "eight bits of the hash");
+    struct bs_intern_spelling *sp = &t->spellings[bs_intern_place(s, n)];
     if (sp->id && sp->len == n && bs_mem_eq(sp->s, s, n))
         return sp->id;
     uint32_t id = bs_intern_folded(t, s, n);
