@@ -215,14 +215,14 @@ struct bs_pf_extra {
     int nsets;
 };
 
+/* Keeps a set of n literals (its bs_pf_set_rarity: rarity) for
+ * further clauses. */
 static void bs_pf_offer(struct bs_pf_offered *offered, bs_pf_lit *set,
-                        int n)
+                        int n, int rarity)
 {
     if (!offered || n <= 0 || n > BS_PF_OFFERED_SET_MAX ||
-        offered->nsets == BS_PF_OFFERED_SETS)
-        return;
-    int rarity = bs_pf_set_rarity(set, n);
-    if (rarity < BS_PF_CLAUSE_RARITY)
+        offered->nsets == BS_PF_OFFERED_SETS ||
+        rarity < BS_PF_CLAUSE_RARITY)
         return;
     memcpy(offered->lits + offered->nsets * BS_PF_OFFERED_SET_MAX, set,
            (size_t)n * sizeof *set);
@@ -301,8 +301,8 @@ static void bs_pf_end_run(struct bs_pf_run *r,
 {
     if (r->nrun >= BS_PREFILTER_MIN_LITERAL) {
         r->run[r->nrun] = '\0';
-        bs_pf_offer(offered, &r->run, 1);
         int rarity = bs_pf_literal_rarity(r->run);
+        bs_pf_offer(offered, &r->run, 1, rarity);
         if (!r->nbest || rarity > r->best_rarity ||
             (rarity == r->best_rarity && r->nrun > r->nbest)) {
             memcpy(r->best, r->run, r->nrun + 1);
@@ -477,8 +477,10 @@ struct bs_pf_choice {
 
 static void bs_pf_consider(struct bs_pf_choice *ch, bs_pf_lit *set, int n)
 {
-    bs_pf_offer(ch->offered, set, n);
-    int rarity = n > 0 && n <= ch->max ? bs_pf_set_rarity(set, n) : -1;
+    int rarity = n > 0 ? bs_pf_set_rarity(set, n) : -1;
+    bs_pf_offer(ch->offered, set, n, rarity);
+    if (n > ch->max)
+        rarity = -1; /* cannot be offered as the first set */
     if (rarity > ch->rarity ||
         (rarity >= 0 && rarity == ch->rarity && n < ch->n)) {
         memcpy(ch->lits, set, (size_t)n * sizeof *set);
