@@ -322,15 +322,18 @@ static void bs_pf_verify(const struct bs_prefilter *pf,
 }
 
 
-/* The literals indexed under the folded window w, around position i. */
-static void bs_pf_probe(const struct bs_prefilter *pf, uint32_t w,
+/* Does bucket h hold literals (its bit in the bitmap)? */
+static bool bs_pf_bucket_used(const struct bs_prefilter *pf, uint32_t h)
+{
+    return (pf->bits[h / 64] >> (h % 64)) & 1;
+}
+
+/* The literals of bucket h (a used one), around position i. */
+static void bs_pf_probe(const struct bs_prefilter *pf, uint32_t h,
                         const unsigned char *p, size_t len, size_t i,
                         uint64_t *cand)
 {
-    uint32_t h = bs_pf_hash(w);
     uint64_t word = pf->bits[h / 64], bit = 1ull << (h % 64);
-    if (!(word & bit))
-        return;
     uint32_t r = pf->rank[h / 64] + bs_pf_popcount(word & (bit - 1));
     uint64_t here = bs_pf_lower_at(p + i, len - i);
     for (uint32_t k = pf->start[r]; k < pf->start[r + 1]; k++) {
@@ -352,15 +355,16 @@ void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
     const unsigned char *q = p, *last = p + len - 4;
     for (; len >= 4 && q <= last; q++) {
         uint32_t h = bs_pf_hash(bs_load32(q) | BS_PF_FOLD4);
-        if ((pf->bits[h / 64] >> (h % 64)) & 1)
-            bs_pf_probe(pf, bs_load32(q) | BS_PF_FOLD4, p, len,
-                        (size_t)(q - p), cand);
+        if (bs_pf_bucket_used(pf, h))
+            bs_pf_probe(pf, h, p, len, (size_t)(q - p), cand);
     }
     /* The last three bytes, and a blank after them: a literal of three
      * is indexed under every fourth byte with 0x20 set, and a longer one
      * cannot fit there. */
     unsigned char tail[4] = { p[len - 3], p[len - 2], p[len - 1], ' ' };
-    bs_pf_probe(pf, bs_load32(tail) | BS_PF_FOLD4, p, len, len - 3, cand);
+    uint32_t h = bs_pf_hash(bs_load32(tail) | BS_PF_FOLD4);
+    if (bs_pf_bucket_used(pf, h))
+        bs_pf_probe(pf, h, p, len, len - 3, cand);
 }
 
 bool bs_prefilter_filters(const struct bs_prefilter *pf, int i)
