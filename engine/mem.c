@@ -106,10 +106,7 @@ uint64_t bs_hash_lower(const void *p, size_t n)
         }
     }
     for (; i < n; i++) {
-        unsigned char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c += 'a' - 'A';
-        h ^= c;
+        h ^= (unsigned char)bs_ascii_lower((char)s[i]);
         h *= 1099511628211ULL;
     }
     return h ^ (h >> 29);
