@@ -59,6 +59,7 @@ void bs_rule_fini(struct bs_rule *r)
     free(r->hint);
     free(r->hint_ja);
     pcre2_code_free(r->re);
+    bs_rule_unsplit(r);
 }
 
 void bs_classifier_free(struct bs_classifier *c)
@@ -197,33 +198,6 @@ static bool bs_dsn_matches(const struct bs_rule *r, const int dsn[3],
     return false;
 }
 
-/* Runs a rule's regex within the budget. */
-static bool bs_rule_text_matches(struct bs_classifier *c,
-                                 const struct bs_rule *r, struct bs_slice t)
-{
-    if (!r->re)
-        return true;
-    c->regex_runs++;
-    struct bs_rule *w = &c->rules[r - c->rules];
-    if (!w->jit_done) {
-        /* JIT code on the first match: most rules never run on a given
-         * log, and making it for all of them took most of a start-up.
-         * Without JIT support the interpreter runs. */
-        w->jit_ok = pcre2_jit_compile(w->re, PCRE2_JIT_COMPLETE) == 0;
-        w->jit_done = true;
-    }
-    int rc = w->jit_ok ? pcre2_jit_match(r->re, (PCRE2_SPTR)t.ptr, t.len, 0,
-                                         0, c->md, c->mctx)
-                       : pcre2_match(r->re, (PCRE2_SPTR)t.ptr, t.len, 0, 0,
-                                     c->md, c->mctx);
-    if (rc >= 0)
-        return true;
-    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-        rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
-        c->budget_overflows++;
-    return false;
-}
-
 /* Do rule r's provider, reply code and DSN conditions hold? */
 static bool bs_rule_conditions_hold(const struct bs_rule *r,
                                     unsigned provider, int code,
@@ -301,7 +275,7 @@ static int bs_classify_best_rule(struct bs_classifier *c, unsigned provider,
     int code = bs_reply_code(text);
     if (!c->prefilter || c->no_prefilter) {
         for (int k = 0; k < c->nrules; k++) {
-            const struct bs_rule *r = &c->rules[c->order[k]];
+            struct bs_rule *r = &c->rules[c->order[k]];
             if (bs_rule_conditions_hold(r, provider, code, dsn, have_dsn) &&
                 bs_rule_text_matches(c, r, text))
                 return c->order[k];
@@ -315,10 +289,13 @@ static int bs_classify_best_rule(struct bs_classifier *c, unsigned provider,
             int k = base + __builtin_ctzll(m);
             if (k >= c->nrules)
                 break;
-            const struct bs_rule *r = &c->rules[c->order[k]];
+            struct bs_rule *r = &c->rules[c->order[k]];
             if (bs_rule_conditions_hold(r, provider, code, dsn, have_dsn) &&
                 bs_rule_more_literals(c, k, text, &lowered) &&
-                bs_rule_text_matches(c, r, text))
+                bs_rule_alternatives_match(
+                    c, r, text,
+                    bs_prefilter_marked_alternatives(c->prefilter, c->cand,
+                                                     k)))
                 return c->order[k];
         }
     }

@@ -24,6 +24,14 @@ struct bs_dsn_pattern {
     int part[3];
 };
 
+/* A top-level alternative of a rule's pattern (rule_regex.c). */
+struct bs_rule_alt {
+    char *src;      /* the pattern's leading options, then the alternative */
+    pcre2_code *re; /* compiled on first use */
+    bool failed;    /* ... and it would not compile */
+    bool jit_done, jit_ok;
+};
+
 struct bs_rule {
     char *id;
     unsigned category;
@@ -37,6 +45,10 @@ struct bs_rule {
     bool jit_done; /* JIT code made (on the pattern's first match) */
     bool jit_ok;   /* ... and there is some: its fast path runs it */
     char *text_src; /* the pattern as written, for listings */
+    /* Its top-level alternatives, when it splits (nalts >= 2): with the
+     * prefilter, only those whose literals occur run. */
+    struct bs_rule_alt *alts;
+    int nalts;
     char *dsn_src;
     char *hint;
     char *hint_ja;
@@ -81,5 +93,20 @@ struct bs_classifier {
 void bs_classifier_reorder(struct bs_classifier *c);
 /* Frees what a rule owns (not the struct itself). */
 void bs_rule_fini(struct bs_rule *r);
+
+/* rule_regex.c. Splits r's pattern into its top-level alternatives when
+ * it can (bs_prefilter_split); r owns them. */
+void bs_rule_split(struct bs_rule *r);
+/* Frees r's alternatives: its whole pattern runs. */
+void bs_rule_unsplit(struct bs_rule *r);
+/* Does t match r's pattern (true when r has none)? Counts the run, and
+ * a run stopped by the budget. */
+bool bs_rule_text_matches(struct bs_classifier *c, struct bs_rule *r,
+                          struct bs_slice t);
+/* The same answer, for a text the prefilter marked r in: of a split
+ * rule, only the alternatives in marked run (bs_prefilter_marked_
+ * alternatives). */
+bool bs_rule_alternatives_match(struct bs_classifier *c, struct bs_rule *r,
+                                struct bs_slice t, uint64_t marked);
 
 #endif

@@ -31,8 +31,9 @@
 struct bs_pf_entry {
     uint32_t rule;
     uint32_t text;   /* offset of the lower-cased literal in pool */
-    uint32_t len;
-    uint32_t window; /* offset of the four bytes it is indexed by */
+    uint16_t len;    /* at most 63 */
+    uint8_t window;  /* offset of the four bytes it is indexed by */
+    uint8_t alt;     /* the rule's top-level alternative it comes from */
     /* The literal's (up to) eight bytes from its window on, and the mask
      * of them: most probes fail on these, read where the window is. */
     uint64_t from_window, from_window_mask;
@@ -136,7 +137,7 @@ static uint64_t bs_pf_head_mask(size_t n)
 }
 
 static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
-                              int rule)
+                              int rule, int alt)
 {
     const unsigned char *u = (const unsigned char *)lit;
     size_t len = strlen(lit);
@@ -149,8 +150,9 @@ static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
     size_t o = len >= 4 ? bs_pf_rare_offset(u, len) : 0;
     uint32_t at = bs_pf_pool_add(pf, lit, len);
     pf->entries[e] = (struct bs_pf_entry){
-        (uint32_t)rule, at, (uint32_t)len, (uint32_t)o,
-        bs_load64(pf->pool + at + o), bs_pf_head_mask(len - o)
+        (uint32_t)rule, at, (uint16_t)len, (uint8_t)o,
+        (uint8_t)BS_MIN(alt, 64), bs_load64(pf->pool + at + o),
+        bs_pf_head_mask(len - o)
     };
     if (len >= 4) {
         bs_pf_link(pf, bs_load32(u + o), e);
@@ -236,10 +238,11 @@ struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n)
     pf->more_start = bs_xcalloc((size_t)n + 1, sizeof *pf->more_start);
     bs_pf_lit *lits = bs_xmalloc(BS_PF_MAX_ALTS * sizeof *lits);
     int *clause_of = bs_xmalloc(BS_PF_MAX_ALTS * sizeof *clause_of);
+    int *alt_of = bs_xmalloc(BS_PF_MAX_ALTS * sizeof *alt_of);
     for (int i = 0; i < n; i++) {
         pf->more_start[i] = pf->nmore;
         int count = patterns[i] ? bs_prefilter_literals(patterns[i], lits,
-                                                        clause_of,
+                                                        clause_of, alt_of,
                                                         BS_PF_MAX_ALTS)
                                 : -1;
         /* not understood, or beyond what order[] numbers: always run */
@@ -247,11 +250,12 @@ struct bs_prefilter *bs_prefilter_new(const char *const *patterns, int n)
             continue;
         for (int k = 0; k < count; k++)
             if (!clause_of[k])
-                bs_pf_add_literal(pf, lits[k], i);
+                bs_pf_add_literal(pf, lits[k], i, alt_of[k]);
         bs_pf_add_more(pf, lits, clause_of, count);
         pf->filtered[i / 64] |= 1ull << (i % 64);
     }
     pf->more_start[n] = pf->nmore;
+    free(alt_of);
     free(clause_of);
     free(lits);
     bs_pf_pack(pf);
@@ -273,9 +277,21 @@ void bs_prefilter_free(struct bs_prefilter *pf)
     free(pf);
 }
 
-size_t bs_prefilter_words(const struct bs_prefilter *pf)
+/* The words of the rules' bits; the masks of alternatives follow. */
+static size_t bs_pf_rule_words(const struct bs_prefilter *pf)
 {
     return ((size_t)pf->nrules + 63) / 64 + 1;
+}
+
+size_t bs_prefilter_words(const struct bs_prefilter *pf)
+{
+    return bs_pf_rule_words(pf) + (size_t)pf->nrules;
+}
+
+/* The bit of alternative alt in a mask: all bits from the 65th on. */
+static uint64_t bs_pf_alt_bit(unsigned alt)
+{
+    return alt < 64 ? 1ull << alt : ~0ull;
 }
 
 /* Marks the rule of entry e if its literal occurs at p, where left bytes
@@ -292,11 +308,16 @@ static void bs_pf_verify_at(const struct bs_prefilter *pf,
     if (((lower8 ^ bs_load64(lit)) & bs_pf_head_mask(x->len)) != 0)
         return;
     for (size_t j = 8; j < x->len; j += 8) {
-        size_t at = j + 8 <= x->len ? j : x->len - 8; /* last: overlap */
+        size_t len = x->len; /* the last load overlaps the one before */
+        size_t at = j + 8 <= len ? j : len - 8;
         if (bs_ascii_lower8(bs_load64(p + at)) != bs_load64(lit + at))
             return;
     }
-    cand[x->rule / 64] |= 1ull << (x->rule % 64);
+    uint64_t *word = &cand[x->rule / 64], bit = 1ull << (x->rule % 64);
+    uint64_t *alts = &cand[bs_pf_rule_words(pf) + x->rule];
+    /* the mask is written fresh when the rule is first marked */
+    *alts = (*word & bit ? *alts : 0) | bs_pf_alt_bit(x->alt);
+    *word |= bit;
 }
 
 static uint64_t bs_pf_lower_at(const unsigned char *p, size_t left)
@@ -346,7 +367,7 @@ static void bs_pf_probe(const struct bs_prefilter *pf, uint32_t h,
 void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
                        size_t len, uint64_t *cand)
 {
-    size_t words = bs_prefilter_words(pf);
+    size_t words = bs_pf_rule_words(pf);
     for (size_t w = 0; w < words; w++) /* unfiltered rules may match */
         cand[w] = ~pf->filtered[w];
     const unsigned char *p = (const unsigned char *)text;
@@ -377,6 +398,14 @@ bool bs_prefilter_may_match(const struct bs_prefilter *pf,
                             const uint64_t *cand, int i)
 {
     return !bs_prefilter_filters(pf, i) || (cand[i / 64] >> (i % 64)) & 1;
+}
+
+uint64_t bs_prefilter_marked_alternatives(const struct bs_prefilter *pf,
+                                          const uint64_t *cand, int i)
+{
+    if (!bs_prefilter_filters(pf, i))
+        return ~0ull;
+    return cand[bs_pf_rule_words(pf) + (size_t)i];
 }
 
 bool bs_prefilter_has_more(const struct bs_prefilter *pf, int i)

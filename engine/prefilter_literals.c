@@ -629,7 +629,7 @@ static int bs_pf_set(const char *p, const char *end, bs_pf_lit *lits,
  * matches one alternative, so it contains a literal of each clause.
  * Returns how many literals, or -1. */
 static int bs_pf_clauses(const char *p, const char *end, bs_pf_lit *lits,
-                         int *clause_of, int max)
+                         int *clause_of, int *alt_of, int max)
 {
     struct bs_pf_alt {
         int first, n;
@@ -658,6 +658,9 @@ static int bs_pf_clauses(const char *p, const char *end, bs_pf_lit *lits,
     }
     for (int i = 0; i < n; i++)
         clause_of[i] = 0;
+    for (int i = 0; alt_of && i < nalts; i++)
+        for (int k = alts[i].first; k < alts[i].first + alts[i].n; k++)
+            alt_of[k] = i;
     for (int j = 1; j <= more; j++) {
         int start = n;
         for (int i = 0; i < nalts && n >= 0; i++) {
@@ -684,7 +687,7 @@ static int bs_pf_clauses(const char *p, const char *end, bs_pf_lit *lits,
 }
 
 int bs_prefilter_literals(const char *pattern, char (*lits)[64],
-                          int *clause_of, int max)
+                          int *clause_of, int *alt_of, int max)
 {
     /* Verbs like (*UTF), and option settings anywhere that change the
      * syntax ((?x)), are not understood. */
@@ -704,5 +707,63 @@ int bs_prefilter_literals(const char *pattern, char (*lits)[64],
     if (max <= 0)
         return -1;
     return bs_pf_clauses(pattern, pattern + strlen(pattern), lits,
-                         clause_of, max);
+                         clause_of, alt_of, max);
+}
+
+/* Is "(?" at p (p[0] == '(', p[1] == '?') a group that leaves the
+ * alternatives independent: non-capturing, lookaround, atomic, named? */
+static bool bs_pf_plain_group(const char *p)
+{
+    char c = p[2];
+    if (c == ':' || c == '=' || c == '!' || c == '>' || c == '\'')
+        return true;
+    if (c == 'P')
+        return p[3] == '<';
+    return c == '<' && (p[3] == '=' || p[3] == '!' || p[3] == '_' ||
+                        (p[3] >= 'a' && p[3] <= 'z') ||
+                        (p[3] >= 'A' && p[3] <= 'Z'));
+}
+
+/* Nothing in [p, end) ties one top-level alternative to another or
+ * changes how the rest is read: no backreference or subroutine call, no
+ * conditional, no option setting, no verb, no \Q...\E or \c. */
+static bool bs_pf_splittable(const char *p, const char *end)
+{
+    for (; p < end; p++) {
+        if (*p == '\\') {
+            if (++p == end || strchr("123456789gkQEcN", *p))
+                return false;
+        } else if (*p == '(' && end - p >= 4 && p[1] == '?') {
+            if (!bs_pf_plain_group(p))
+                return false;
+        } else if (*p == '(' && end - p >= 2 && (p[1] == '*' || p[1] == '?')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int bs_prefilter_split(const char *pattern, size_t *options,
+                       size_t (*alts)[2], int max)
+{
+    const char *end = pattern + strlen(pattern);
+    const char *p = bs_pf_skip_options(pattern, end);
+    for (const char *o = pattern; o < p; o++)
+        if (!strchr("(?)imnsUJ-^", *o))
+            return 0; /* (?x): syntax not read here; (?R): a call */
+    if (!bs_pf_splittable(p, end))
+        return 0;
+    *options = (size_t)(p - pattern);
+    for (int n = 0; n < max;) {
+        const char *alt_end = bs_pf_alternative_end(p, end);
+        if (!alt_end)
+            return 0;
+        alts[n][0] = (size_t)(p - pattern);
+        alts[n][1] = (size_t)(alt_end - pattern);
+        n++;
+        if (alt_end == end)
+            return n >= 2 ? n : 0;
+        p = alt_end + 1;
+    }
+    return 0; /* more than max */
 }

@@ -8,6 +8,12 @@
  * hints rendered, and every rule is listed. Invariants: a load that
  * fails says why ("SOURCE:LINE: ..."), a load that succeeds reports no
  * error; classifications and listings stay within the rules loaded.
+ * The fixed failures and the input itself (as a text: it holds pieces
+ * of its own patterns) are classified with and without the prefilter:
+ * without it every regex runs whole, with it a split pattern runs only
+ * the alternatives whose literals occur; the rule must be the same
+ * unless a run hit the regex budget (a whole pattern can exhaust it
+ * where one alternative would not).
  */
 #include "buf.h"
 #include "classify.h"
@@ -31,6 +37,22 @@ static const struct {
     { "5.1.1", "" },
     { "", "" },
 };
+
+/* The same rule with the prefilter (split patterns) and without. */
+static void fuzz_same_with_prefilter(struct bs_classifier *c, unsigned p,
+                                     struct bs_slice dsn,
+                                     struct bs_slice text)
+{
+    struct bs_classification with, without;
+    uint64_t overflows = bs_classifier_budget_overflows(c);
+    bs_classifier_use_prefilter(c, false);
+    bs_classify(c, p, dsn, text, &without);
+    bs_classifier_use_prefilter(c, true);
+    bs_classify(c, p, dsn, text, &with);
+    if (with.rule != without.rule &&
+        bs_classifier_budget_overflows(c) == overflows)
+        abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -60,8 +82,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             if (r.rule >= 0)
                 bs_classifier_render_hint(c, r.rule, p & 1, text, &f, &out);
+            fuzz_same_with_prefilter(c, p, dsn, text);
         }
     }
+    if (rc == 0)
+        for (unsigned p = 0; p < FUZZ_NPROV; p++)
+            fuzz_same_with_prefilter(c, p, bs_slice_make("", 0),
+                                     bs_slice_make((const char *)data,
+                                                   size));
     for (int i = 0; i < nrules; i++) {
         struct bs_rule_info ri;
         bs_classifier_rule_info(c, i, &ri);

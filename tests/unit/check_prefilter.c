@@ -7,7 +7,10 @@
  *   - soundness on the shipped rules: on every text of cases.tsv and of
  *     the sample log, every rule whose regex matches is marked;
  *   - the classification with the prefilter equals the one without;
- *   - most shipped text rules are filtered (or the prefilter does little).
+ *   - most shipped text rules are filtered (or the prefilter does little);
+ *   - patterns split into top-level alternatives where nothing ties them
+ *     together, and on every real text a split rule matches if and only
+ *     if one of its alternatives the prefilter marks matches.
  */
 #include "buf.h"
 #include "classify_impl.h"
@@ -99,7 +102,7 @@ START_TEST(test_extraction)
     char lits[64][64];
     int clause_of[64];
     int n = bs_prefilter_literals(extraction[_i].pattern, lits, clause_of,
-                                  64);
+                                  NULL, 64);
     const char *want = extraction[_i].want;
     if (!want) {
         ck_assert_msg(n < 0, "%s: filtered (%d literals, first '%s')",
@@ -119,6 +122,80 @@ START_TEST(test_extraction)
     ck_assert_msg(n > 0 && strcmp(got.data, want) == 0, "%s: got %d '%s'",
                   extraction[_i].pattern, n, n > 0 ? got.data : "");
     bs_buf_fini(&got);
+}
+END_TEST
+
+/* "OPTIONS#ALT#ALT...": the leading options and the alternatives. */
+static const struct {
+    const char *pattern;
+    const char *want; /* NULL: not split */
+} splits[] = {
+    { "user unknown|unknown user", "#user unknown#unknown user" },
+    { "(?i)abc|def", "(?i)#abc#def" },
+    { "a(?:b|c)|d", "#a(?:b|c)#d" },
+    { "[|]x|y", "#[|]x#y" },
+    { "a\\|b|c", "#a\\|b#c" },
+    { "(?<n>ab)|cd", "#(?<n>ab)#cd" },
+    { "(?<!x )ab|(?=c)cd|(?>e)f|(?'m'g)", "#(?<!x )ab#(?=c)cd#(?>e)f#(?'m'g)" },
+    { "(?P<p>ab)|cd", "#(?P<p>ab)#cd" },
+    { "abc", NULL },                 /* one alternative */
+    { "a\\|b", NULL },
+    { "(a)|\\1", NULL },            /* ties: backreferences, calls, ... */
+    { "(?<n>a)b|\\k<n>", NULL },
+    { "(a)b|\\g{1}", NULL },
+    { "(a)|(?1)", NULL },
+    { "(?R)|a", NULL },
+    { "(?<n>a)|(?&n)", NULL },
+    { "(?P<n>a)|(?P=n)", NULL },
+    { "(?(1)a|b)|c", NULL },
+    { "(?|(a)|(b))|c", NULL },
+    { "a(?i)b|c", NULL },              /* options after the start */
+    { "a(?i:b)|c", NULL },
+    { "(?x)a b|c", NULL },             /* syntax it does not read */
+    { "\\Qa|b\\E|c", NULL },
+    { "\\ca|b", NULL },
+    { "(*ACCEPT)a|b", NULL },
+    { "a|(?#x)b", NULL },
+    { "a(b|c", NULL },                 /* does not close */
+};
+
+START_TEST(test_split)
+{
+    size_t spans[64][2], options = 0;
+    const char *pat = splits[_i].pattern;
+    int n = bs_prefilter_split(pat, &options, spans, 64);
+    if (!splits[_i].want) {
+        ck_assert_msg(n == 0, "%s: split in %d", pat, n);
+        return;
+    }
+    struct bs_buf got;
+    bs_buf_init(&got);
+    bs_buf_append(&got, pat, options);
+    for (int k = 0; k < n; k++) {
+        bs_buf_putc(&got, '#');
+        bs_buf_append(&got, pat + spans[k][0], spans[k][1] - spans[k][0]);
+    }
+    bs_buf_putc(&got, '\0');
+    ck_assert_msg(n >= 2 && strcmp(got.data, splits[_i].want) == 0,
+                  "%s: got %d '%s'", pat, n, got.data);
+    bs_buf_fini(&got);
+}
+END_TEST
+
+/* More alternatives than the mask has bits: not split. */
+START_TEST(test_split_at_most_max)
+{
+    struct bs_buf pat;
+    bs_buf_init(&pat);
+    for (int k = 0; k < 65; k++)
+        bs_buf_printf(&pat, "%salt%02d", k ? "|" : "", k);
+    bs_buf_putc(&pat, '\0');
+    size_t spans[64][2], options;
+    ck_assert_int_eq(bs_prefilter_split(pat.data, &options, spans, 64), 0);
+    pat.data[pat.len - 7] = '\0'; /* 64 */
+    ck_assert_int_eq(bs_prefilter_split(pat.data, &options, spans, 64), 64);
+    ck_assert_uint_eq(spans[63][1] - spans[63][0], 5);
+    bs_buf_fini(&pat);
 }
 END_TEST
 
@@ -245,6 +322,92 @@ START_TEST(test_sound_on_real_texts)
 }
 END_TEST
 
+/* The alternatives of a split rule, compiled as the classifier does. */
+static pcre2_code **compile_alternatives(const struct bs_rule *r)
+{
+    pcre2_code **re = calloc((size_t)r->nalts, sizeof *re);
+    ck_assert_ptr_nonnull(re);
+    for (int k = 0; k < r->nalts; k++) {
+        int err;
+        PCRE2_SIZE off;
+        re[k] = pcre2_compile((PCRE2_SPTR)r->alts[k].src,
+                              PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err,
+                              &off, NULL);
+        ck_assert_msg(re[k] != NULL, "%s: alternative %d does not compile: "
+                      "%s", r->id, k, r->alts[k].src);
+    }
+    return re;
+}
+
+/* On every real text, for every split rule: the whole pattern matches if
+ * and only if an alternative does, and then one the prefilter marks. */
+START_TEST(test_split_rules_on_real_texts)
+{
+    struct bs_test_rules f = bs_test_rules_load();
+    struct bs_classifier *c = f.c;
+    struct texts t = { NULL, 0, 0 };
+    texts_of_cases(&t);
+    texts_of_log(&t);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    uint64_t *cand = calloc(bs_prefilter_words(c->prefilter), 8);
+    pcre2_code ***alts = calloc((size_t)c->nrules, sizeof *alts);
+    int split = 0;
+    for (int i = 0; i < c->nrules; i++)
+        if (c->rules[i].nalts >= 2) {
+            alts[i] = compile_alternatives(&c->rules[i]);
+            split++;
+        }
+    unsigned matches = 0, marked_runs = 0, all_runs = 0;
+    for (size_t k = 0; k < t.n; k++) {
+        const char *text = t.v[k].text;
+        size_t n = strlen(text);
+        bs_prefilter_scan(c->prefilter, text, n, cand);
+        for (int i = 0; i < c->nrules; i++) {
+            const struct bs_rule *r = &c->rules[i];
+            if (!alts[i] ||
+                !bs_prefilter_may_match(c->prefilter, cand, c->pos[i]))
+                continue;
+            uint64_t marked = bs_prefilter_marked_alternatives(
+                c->prefilter, cand, c->pos[i]);
+            bool whole = pcre2_match(r->re, (PCRE2_SPTR)text, n, 0, 0, md,
+                                     NULL) >= 0;
+            bool any = false, in_marked = false;
+            for (int a = 0; a < r->nalts; a++) {
+                if (pcre2_match(alts[i][a], (PCRE2_SPTR)text, n, 0, 0, md,
+                                NULL) < 0)
+                    continue;
+                any = true;
+                in_marked = in_marked || (marked >> a & 1);
+            }
+            ck_assert_msg(whole == any, "%s: whole %d, alternatives %d: %s",
+                          r->id, whole, any, text);
+            ck_assert_msg(!whole || in_marked, "%s matches, but through no "
+                          "marked alternative (%llx): %s", r->id,
+                          (unsigned long long)marked, text);
+            matches += whole;
+            all_runs += (unsigned)r->nalts;
+            for (int a = 0; a < r->nalts; a++)
+                marked_runs += marked >> a & 1;
+        }
+    }
+    printf("prefilter: %d rules split; on marked texts %u matches, %u of "
+           "%u alternatives marked\n", split, matches, marked_runs, all_runs);
+    ck_assert_int_gt(split, 40);
+    ck_assert_uint_gt(matches, 300);
+    ck_assert_uint_lt(marked_runs * 4, all_runs); /* the split pays */
+    for (int i = 0; i < c->nrules; i++) {
+        for (int a = 0; alts[i] && a < c->rules[i].nalts; a++)
+            pcre2_code_free(alts[i][a]);
+        free(alts[i]);
+    }
+    free(alts);
+    free(cand);
+    pcre2_match_data_free(md);
+    texts_free(&t);
+    bs_test_rules_free(&f);
+}
+END_TEST
+
 START_TEST(test_same_classification)
 {
     struct bs_test_rules f = bs_test_rules_load();
@@ -301,7 +464,11 @@ static Suite *prefilter_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_extraction, 0,
                         (int)(sizeof extraction / sizeof *extraction));
+    tcase_add_loop_test(tc, test_split, 0,
+                        (int)(sizeof splits / sizeof *splits));
+    tcase_add_test(tc, test_split_at_most_max);
     tcase_add_test(tc, test_sound_on_real_texts);
+    tcase_add_test(tc, test_split_rules_on_real_texts);
     tcase_add_test(tc, test_same_classification);
     tcase_add_test(tc, test_most_rules_filtered);
     suite_add_tcase(s, tc);
