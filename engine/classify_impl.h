@@ -46,9 +46,11 @@ struct bs_rule {
     bool jit_ok;   /* ... and there is some: its fast path runs it */
     char *text_src; /* the pattern as written, for listings */
     /* Its top-level alternatives, when it splits (nalts >= 2): with the
-     * prefilter, only those whose literals occur run. */
+     * prefilter, only those whose literals occur run. Split on the
+     * rule's first run with the prefilter (split_done). */
     struct bs_rule_alt *alts;
     int nalts;
+    bool split_done;
     char *dsn_src;
     char *hint;
     char *hint_ja;
@@ -95,7 +97,7 @@ void bs_classifier_reorder(struct bs_classifier *c);
 void bs_rule_fini(struct bs_rule *r);
 
 /* rule_regex.c. Splits r's pattern into its top-level alternatives when
- * it can (bs_prefilter_split); r owns them. */
+ * it can (bs_prefilter_split), once; r owns them. */
 void bs_rule_split(struct bs_rule *r);
 /* Frees r's alternatives: its whole pattern runs. */
 void bs_rule_unsplit(struct bs_rule *r);

@@ -137,7 +137,6 @@ static int bs_rule_set_text(struct bs_rule_parser *rp, struct bs_slice v)
     }
     rp->cur->re = re;
     rp->cur->text_src = bs_xstrndup(v.ptr, v.len);
-    bs_rule_split(rp->cur);
     return 0;
 }
 

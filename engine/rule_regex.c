@@ -8,9 +8,10 @@
  * run costs about as much as the list is long. The prefilter already
  * knows which alternatives' literals occur in the text; a pattern that
  * splits (bs_prefilter_split: nothing ties its alternatives together)
- * runs only those, each compiled alone on its first use. A text matches
- * the pattern if and only if it matches one of its alternatives, so the
- * answer is the same; only what it costs changes.
+ * runs only those, each compiled alone on its first use (the split is
+ * made on the rule's first run: most rules never run on a given log). A
+ * text matches the pattern if and only if it matches one of its
+ * alternatives, so the answer is the same; only what it costs changes.
  */
 #include "classify_impl.h"
 #include "prefilter.h"
@@ -22,6 +23,9 @@
 
 void bs_rule_split(struct bs_rule *r)
 {
+    if (r->split_done)
+        return;
+    r->split_done = true;
     size_t spans[BS_RULE_MAX_SPLIT][2], options;
     int n = r->text_src ? bs_prefilter_split(r->text_src, &options, spans,
                                              BS_RULE_MAX_SPLIT)
@@ -100,6 +104,7 @@ static bool bs_rule_alternative_ready(struct bs_rule *r, int k)
 bool bs_rule_alternatives_match(struct bs_classifier *c, struct bs_rule *r,
                                 struct bs_slice t, uint64_t marked)
 {
+    bs_rule_split(r);
     if (r->nalts < 2)
         return bs_rule_text_matches(c, r, t);
     if (r->nalts < 64)

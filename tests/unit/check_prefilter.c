@@ -352,11 +352,13 @@ START_TEST(test_split_rules_on_real_texts)
     uint64_t *cand = calloc(bs_prefilter_words(c->prefilter), 8);
     pcre2_code ***alts = calloc((size_t)c->nrules, sizeof *alts);
     int split = 0;
-    for (int i = 0; i < c->nrules; i++)
+    for (int i = 0; i < c->nrules; i++) {
+        bs_rule_split(&c->rules[i]); /* as a first run does */
         if (c->rules[i].nalts >= 2) {
             alts[i] = compile_alternatives(&c->rules[i]);
             split++;
         }
+    }
     unsigned matches = 0, marked_runs = 0, all_runs = 0;
     for (size_t k = 0; k < t.n; k++) {
         const char *text = t.v[k].text;
