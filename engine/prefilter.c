@@ -34,6 +34,7 @@ struct bs_pf_entry {
     uint16_t len;    /* at most 63 */
     uint8_t window;  /* offset of the four bytes it is indexed by */
     uint8_t alt;     /* the rule's top-level alternative it comes from */
+    bool in_window;  /* from_window is all of it (window 0, <= 8 bytes) */
     /* The literal's (up to) eight bytes from its window on, and the mask
      * of them: most probes fail on these, read where the window is. */
     uint64_t from_window, from_window_mask;
@@ -151,8 +152,8 @@ static void bs_pf_add_literal(struct bs_prefilter *pf, const char *lit,
     uint32_t at = bs_pf_pool_add(pf, lit, len);
     pf->entries[e] = (struct bs_pf_entry){
         (uint32_t)rule, at, (uint16_t)len, (uint8_t)o,
-        (uint8_t)BS_MIN(alt, 64), bs_load64(pf->pool + at + o),
-        bs_pf_head_mask(len - o)
+        (uint8_t)BS_MIN(alt, 64), o == 0 && len <= 8,
+        bs_load64(pf->pool + at + o), bs_pf_head_mask(len - o)
     };
     if (len >= 4) {
         bs_pf_link(pf, bs_load32(u + o), e);
@@ -294,6 +295,17 @@ static uint64_t bs_pf_alt_bit(unsigned alt)
     return alt < 64 ? 1ull << alt : ~0ull;
 }
 
+/* Marks the rule of entry x, and its alternative, in cand. */
+static void bs_pf_mark(const struct bs_prefilter *pf,
+                       const struct bs_pf_entry *x, uint64_t *cand)
+{
+    uint64_t *word = &cand[x->rule / 64], bit = 1ull << (x->rule % 64);
+    uint64_t *alts = &cand[bs_pf_rule_words(pf) + x->rule];
+    /* the mask is written fresh when the rule is first marked */
+    *alts = (*word & bit ? *alts : 0) | bs_pf_alt_bit(x->alt);
+    *word |= bit;
+}
+
 /* Marks the rule of entry e if its literal occurs at p, where left bytes
  * of the text begin; lower8 is them lower-cased (the first eight, zero
  * padded). */
@@ -313,11 +325,7 @@ static void bs_pf_verify_at(const struct bs_prefilter *pf,
         if (bs_ascii_lower8(bs_load64(p + at)) != bs_load64(lit + at))
             return;
     }
-    uint64_t *word = &cand[x->rule / 64], bit = 1ull << (x->rule % 64);
-    uint64_t *alts = &cand[bs_pf_rule_words(pf) + x->rule];
-    /* the mask is written fresh when the rule is first marked */
-    *alts = (*word & bit ? *alts : 0) | bs_pf_alt_bit(x->alt);
-    *word |= bit;
+    bs_pf_mark(pf, x, cand);
 }
 
 static uint64_t bs_pf_lower_at(const unsigned char *p, size_t left)
@@ -359,7 +367,11 @@ static void bs_pf_probe(const struct bs_prefilter *pf, uint32_t h,
     uint64_t here = bs_pf_lower_at(p + i, len - i);
     for (uint32_t k = pf->start[r]; k < pf->start[r + 1]; k++) {
         const struct bs_pf_entry *x = &pf->entries[pf->order[k]];
-        if (((here ^ x->from_window) & x->from_window_mask) == 0)
+        if (((here ^ x->from_window) & x->from_window_mask) != 0)
+            continue;
+        if (x->in_window) /* the text's zero padding never matches */
+            bs_pf_mark(pf, x, cand);
+        else
             bs_pf_verify(pf, x, p, len, i, cand);
     }
 }
