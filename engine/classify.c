@@ -6,6 +6,7 @@
  * last and only when the rule could still beat the best candidate.
  */
 #include "classify_impl.h"
+#include "scan.h"
 
 #include <stdlib.h>
 
@@ -152,9 +153,17 @@ static size_t bs_dsn_parse(const char *s, size_t n, int part[3])
  * "#5.1.1"), for MTAs that log none of their own. */
 static bool bs_dsn_in_text(struct bs_slice t, int part[3])
 {
-    for (size_t i = 0; i + 5 <= t.len; i++) {
+    if (t.len < 5)
+        return false;
+    /* From dot to dot: the class digit is the byte before one. */
+    const char *end = t.ptr + t.len;
+    for (const char *dot = t.ptr + 1; dot < end; dot++) {
+        dot = bs_find_any3(dot, end, '.', '.', '.');
+        size_t i = (size_t)(dot - 1 - t.ptr);
+        if (i + 5 > t.len)
+            break;
         char c = t.ptr[i];
-        if ((c != '2' && c != '4' && c != '5') || t.ptr[i + 1] != '.')
+        if (c != '2' && c != '4' && c != '5')
             continue;
         if (i > 0 && (bs_is_digit(t.ptr[i - 1]) || t.ptr[i - 1] == '.'))
             continue;

@@ -244,6 +244,48 @@ START_TEST(test_rule_override_and_precedence)
 }
 END_TEST
 
+/* Without a dsn field the first enhanced code in the text counts: a
+ * class digit 2, 4 or 5 before a dot, not after a digit or a dot. */
+START_TEST(test_dsn_found_in_text)
+{
+    static const struct {
+        const char *text;
+        bool found; /* 5.7.9, which only rule "code" takes */
+    } texts[] = {
+        { "5.7.9", true },
+        { "550 5.7.9 denied", true },
+        { "host mx.a.example[192.0.2.1] said: 550 5.7.9 no", true },
+        { "Sorry (#5.7.9)", true },
+        { "3.1.1 and 4.x then 5.7.9", true }, /* not codes, then one */
+        { "x 5.7.9", true },
+        { "15.7.9 x", false },
+        { "1.5.7.9 x", false },
+        { ".5.7.9 x", false },
+        { "x 5.7.", false },
+        { "4.4.1 first, then 5.7.9", false }, /* the first code counts */
+        { "", false },
+        { ".", false },
+        { "5.", false },
+    };
+    struct bs_classifier *c = bs_classifier_new();
+    struct bs_buf err;
+    bs_buf_init(&err);
+    const char *rules = "rule code\n    category blocked\n"
+                        "    dsn 5.7.9\n";
+    ck_assert_int_eq(bs_classifier_load(c, "t.rules", rules, strlen(rules),
+                                        &err), 0);
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        struct bs_classification r;
+        bs_classify(c, 0, BS_SLICE_LIT(""),
+                    bs_slice_make(texts[i].text, strlen(texts[i].text)), &r);
+        ck_assert_msg((r.rule == 0) == texts[i].found, "'%s': rule %d",
+                      texts[i].text, r.rule);
+    }
+    bs_buf_fini(&err);
+    bs_classifier_free(c);
+}
+END_TEST
+
 /* A pathological text against a backtracking rule: the budget stops it,
  * the failure is counted and classified without that rule. */
 START_TEST(test_regex_budget)
@@ -333,6 +375,7 @@ static Suite *classify_suite(void)
     tcase_add_test(tc, test_rule_file_errors);
     tcase_add_test(tc, test_rule_nul_in_pattern);
     tcase_add_test(tc, test_rule_override_and_precedence);
+    tcase_add_test(tc, test_dsn_found_in_text);
     tcase_add_test(tc, test_regex_budget);
     tcase_add_test(tc, test_hint_placeholders);
     tcase_add_test(tc, test_category_names);
