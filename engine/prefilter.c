@@ -22,7 +22,10 @@
  * that stays in the L1 cache; the positions are independent of each
  * other, unlike the steps of an automaton. On a set bit, the literals of
  * that bucket (found by the bit's rank, stored side by side) are
- * compared eight lower-cased bytes at a time. */
+ * compared eight lower-cased bytes at a time. A second bitmap, of the
+ * same windows under another hash, must agree before a probe: half the
+ * probes were windows of the text that only shared a bucket with a
+ * literal's (most of them with one of a three-byte literal's 224). */
 #define BS_PF_HASH_BITS 16
 #define BS_PF_BUCKETS (1u << BS_PF_HASH_BITS)
 #define BS_PF_WORDS (BS_PF_BUCKETS / 64)
@@ -58,6 +61,7 @@ struct bs_prefilter {
     struct bs_pf_more *more;
     uint32_t nmore;
     uint64_t bits[BS_PF_WORDS];
+    uint64_t check[BS_PF_WORDS]; /* the windows again, by bs_pf_hash2 */
     uint16_t rank[BS_PF_WORDS]; /* set bits in the words before */
     uint32_t *start;  /* per set bit (by rank), its first in order[]; +1 */
     uint16_t *order;  /* entry numbers, bucket by bucket */
@@ -74,6 +78,11 @@ static uint32_t bs_pf_hash(uint32_t window)
     return (window * 0x9e3779b1u) >> (32 - BS_PF_HASH_BITS);
 }
 
+static uint32_t bs_pf_hash2(uint32_t window)
+{
+    return ((window ^ (window >> 15)) * 0x2c1b3c6du) >> (32 - BS_PF_HASH_BITS);
+}
+
 static void bs_pf_link(struct bs_prefilter *pf, uint32_t window, uint32_t e)
 {
     if (pf->nlinks == pf->caplinks) {
@@ -83,6 +92,8 @@ static void bs_pf_link(struct bs_prefilter *pf, uint32_t window, uint32_t e)
     }
     pf->links[pf->nlinks++] =
         (struct bs_pf_link){ bs_pf_hash(window | BS_PF_FOLD4), e };
+    uint32_t h2 = bs_pf_hash2(window | BS_PF_FOLD4);
+    pf->check[h2 / 64] |= 1ull << (h2 % 64);
 }
 
 /* The offset of the literal's four bytes least likely to occur in a text
@@ -351,10 +362,16 @@ static void bs_pf_verify(const struct bs_prefilter *pf,
 }
 
 
-/* Does bucket h hold literals (its bit in the bitmap)? */
-static bool bs_pf_bucket_used(const struct bs_prefilter *pf, uint32_t h)
+/* May a literal be indexed by this (folded) window? Its bucket, *h,
+ * holds literals, and the second bitmap has it too. */
+static bool bs_pf_window_used(const struct bs_prefilter *pf,
+                              uint32_t window, uint32_t *h)
 {
-    return (pf->bits[h / 64] >> (h % 64)) & 1;
+    *h = bs_pf_hash(window);
+    if (!((pf->bits[*h / 64] >> (*h % 64)) & 1))
+        return false;
+    uint32_t h2 = bs_pf_hash2(window);
+    return (pf->check[h2 / 64] >> (h2 % 64)) & 1;
 }
 
 /* The literals of bucket h (a used one), around position i. */
@@ -386,17 +403,15 @@ void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
     if (len < 3)
         return;
     const unsigned char *q = p, *last = p + len - 4;
-    for (; len >= 4 && q <= last; q++) {
-        uint32_t h = bs_pf_hash(bs_load32(q) | BS_PF_FOLD4);
-        if (bs_pf_bucket_used(pf, h))
+    uint32_t h;
+    for (; len >= 4 && q <= last; q++)
+        if (bs_pf_window_used(pf, bs_load32(q) | BS_PF_FOLD4, &h))
             bs_pf_probe(pf, h, p, len, (size_t)(q - p), cand);
-    }
     /* The last three bytes, and a blank after them: a literal of three
      * is indexed under every fourth byte with 0x20 set, and a longer one
      * cannot fit there. */
     unsigned char tail[4] = { p[len - 3], p[len - 2], p[len - 1], ' ' };
-    uint32_t h = bs_pf_hash(bs_load32(tail) | BS_PF_FOLD4);
-    if (bs_pf_bucket_used(pf, h))
+    if (bs_pf_window_used(pf, bs_load32(tail) | BS_PF_FOLD4, &h))
         bs_pf_probe(pf, h, p, len, len - 3, cand);
 }
 

@@ -136,7 +136,8 @@ static const struct {
     { "[|]x|y", "#[|]x#y" },
     { "a\\|b|c", "#a\\|b#c" },
     { "(?<n>ab)|cd", "#(?<n>ab)#cd" },
-    { "(?<!x )ab|(?=c)cd|(?>e)f|(?'m'g)", "#(?<!x )ab#(?=c)cd#(?>e)f#(?'m'g)" },
+    { "(?<!x )ab|(?=c)cd|(?>e)f|(?'m'g)",
+      "#(?<!x )ab#(?=c)cd#(?>e)f#(?'m'g)" },
     { "(?P<p>ab)|cd", "#(?P<p>ab)#cd" },
     { "abc", NULL },                 /* one alternative */
     { "a\\|b", NULL },
