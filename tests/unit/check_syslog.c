@@ -518,6 +518,114 @@ START_TEST(test_stamp_repeats)
 }
 END_TEST
 
+/* The grammar after a BSD stamp, " host prog[pid]: message", walked
+ * byte by byte: what bs_syslog_parse must give (its 48-byte fast path
+ * and its cursor walk both). */
+static int reference_host_program(const char *line, size_t len,
+                                  struct bs_syslog_record *r)
+{
+    const char *p = line + 15, *end = line + len;
+    if (p == end)
+        return BS_SYSLOG_ENOPROG;
+    if (*p++ != ' ')
+        return BS_SYSLOG_ENOTIME;
+    const char *host = p;
+    while (p < end && *p != ' ')
+        p++;
+    r->host = bs_slice_make(host, (size_t)(p - host));
+    if (p < end)
+        p++;
+    const char *prog = p;
+    while (p < end && *p != '[' && *p != ':' && *p != ' ')
+        p++;
+    if (!r->host.len || p == prog || p == end)
+        return BS_SYSLOG_ENOPROG;
+    r->program = bs_slice_make(prog, (size_t)(p - prog));
+    r->pid = bs_slice_make(p, 0);
+    if (*p == '[') {
+        const char *pid = ++p;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+        if (p == pid || p == end || *p != ']')
+            return BS_SYSLOG_ENOPROG;
+        r->pid = bs_slice_make(pid, (size_t)(p++ - pid));
+    }
+    if (p == end || *p++ != ':')
+        return BS_SYSLOG_ENOPROG;
+    if (p < end && *p == ' ')
+        p++;
+    r->message = bs_slice_make(p, (size_t)(end - p));
+    return BS_SYSLOG_OK;
+}
+
+static bool same_slice(struct bs_slice a, struct bs_slice b)
+{
+    return a.ptr == b.ptr && a.len == b.len;
+}
+
+/* Random lines around the usual shape, short and long (the fast path
+ * reads 48 bytes after the stamp's blank), against the reference. */
+START_TEST(test_host_program_random)
+{
+    static const char alphabet[] = "  [[]]::0123456789ab/-.x";
+    static const char *const shapes[] = {
+        " mx1 postfix/smtpd[1234]: connect from unknown[192.0.2.1]",
+        " mail.example.com postfix/submission/smtpd[98765]: 4BC1: client=x",
+        " h p: m", " host-name-of-some-length.example.net dovecot: imap",
+    };
+    struct bs_syslog_year y;
+    bs_syslog_year_init(&y, TEST_YEAR, 0);
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+    char line[160];
+    unsigned fast_ok = 0;
+    for (int iter = 0; iter < 300000; iter++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        uint64_t x = seed >> 17;
+        memcpy(line, "Nov  1 00:00:02", 15);
+        size_t n = 15;
+        if (x & 1) {
+            const char *sh = shapes[(x >> 1) % 4];
+            size_t m = strlen(sh);
+            memcpy(line + n, sh, m);
+            n += m;
+            int edits = (int)((x >> 3) % 4);
+            for (int e = 0; e < edits; e++) {
+                seed = seed * 6364136223846793005ull + 1;
+                size_t at = 15 + (size_t)(seed >> 33) % m;
+                line[at] = alphabet[(seed >> 20) % (sizeof alphabet - 1)];
+            }
+        } else {
+            size_t m = (size_t)((x >> 1) % 70);
+            for (size_t k = 0; k < m; k++) {
+                seed = seed * 6364136223846793005ull + 1;
+                line[n++] = alphabet[(seed >> 33) % (sizeof alphabet - 1)];
+            }
+        }
+        if (n > 15 && line[15] != ' ')
+            line[15] = 'x'; /* not a fraction or more of the time */
+        size_t pad = (size_t)((x >> 9) % 3) * 30; /* long lines too */
+        for (size_t k = 0; k < pad; k++)
+            line[n++] = k % 7 ? 'z' : ' ';
+        line[n] = '\0';
+        struct bs_syslog_record got, want;
+        memset(&want, 0, sizeof want);
+        int rc = bs_syslog_parse(&y, line, n, &got);
+        int want_rc = reference_host_program(line, n, &want);
+        ck_assert_msg(rc == want_rc, "\"%s\": %d, want %d", line, rc,
+                      want_rc);
+        if (rc != BS_SYSLOG_OK)
+            continue;
+        ck_assert_msg(same_slice(got.host, want.host) &&
+                          same_slice(got.program, want.program) &&
+                          same_slice(got.pid, want.pid) &&
+                          same_slice(got.message, want.message),
+                      "\"%s\": fields differ", line);
+        fast_ok += n - 16 >= 48;
+    }
+    ck_assert_uint_gt(fast_ok, 10000);
+}
+END_TEST
+
 static Suite *syslog_suite(void)
 {
     Suite *s = suite_create("syslog");
@@ -538,6 +646,7 @@ static Suite *syslog_suite(void)
     tcase_add_test(tc, test_year_reference);
     tcase_add_test(tc, test_year_reference_leap_day);
     tcase_add_test(tc, test_stamp_repeats);
+    tcase_add_test(tc, test_host_program_random);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("civil");
