@@ -474,16 +474,20 @@ int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
                     struct bs_syslog_record *r)
 {
     struct bs_cursor c = { line, line + len };
-    memset(r, 0, sizeof *r);
     if (bs_bsd_stamp_repeats(y, line, len)) { /* most lines: first */
-        r->time = y->stamp_time;
         c.p += BS_BSD_STAMP - 1;
 #ifdef BS_SCAN_SSE2
-        if (bs_host_and_program_fast(&c, r))
+        if (bs_host_and_program_fast(&c, r)) { /* all fields but these */
+            r->time = y->stamp_time;
+            r->bare = false;
             return BS_SYSLOG_OK;
+        }
 #endif
+        memset(r, 0, sizeof *r);
+        r->time = y->stamp_time;
         return bs_host_and_program(&c, r);
     }
+    memset(r, 0, sizeof *r);
     if (bs_tai64n(y, &c, &r->time) || bs_unix_stamp(&c, &r->time))
         return bs_bare(&c, r);
     if (bs_is_tai64nlocal(line, len)) {

@@ -615,6 +615,9 @@ START_TEST(test_host_program_random)
                       want_rc);
         if (rc != BS_SYSLOG_OK)
             continue;
+        ck_assert_msg(got.time == bs_days_from_civil(TEST_YEAR, 11, 1) *
+                                          86400 + 2 && !got.bare,
+                      "\"%s\": time %lld", line, (long long)got.time);
         ck_assert_msg(same_slice(got.host, want.host) &&
                           same_slice(got.program, want.program) &&
                           same_slice(got.pid, want.pid) &&
