@@ -275,51 +275,71 @@ static void texts_free(struct texts *t)
 
 /* ---- the shipped rules ------------------------------------------------- */
 
+/* The shipped rules and the real texts, with what a scan needs. */
+struct real {
+    struct bs_test_rules f;
+    struct texts t;
+    pcre2_match_data *md;
+    uint64_t *cand;
+};
+
+static void real_load(struct real *x)
+{
+    x->f = bs_test_rules_load();
+    x->t = (struct texts){ NULL, 0, 0 };
+    texts_of_cases(&x->t);
+    texts_of_log(&x->t);
+    ck_assert_uint_gt(x->t.n, 300);
+    x->md = pcre2_match_data_create(1, NULL);
+    x->cand = calloc(bs_prefilter_words(x->f.c->prefilter), 8);
+    ck_assert_ptr_nonnull(x->cand);
+}
+
+static void real_free(struct real *x)
+{
+    free(x->cand);
+    pcre2_match_data_free(x->md);
+    texts_free(&x->t);
+    bs_test_rules_free(&x->f);
+}
+
 START_TEST(test_sound_on_real_texts)
 {
-    struct bs_test_rules f = bs_test_rules_load();
-    struct bs_classifier *c = f.c;
-    struct texts t = { NULL, 0, 0 };
-    texts_of_cases(&t);
-    texts_of_log(&t);
-    ck_assert_uint_gt(t.n, 300);
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    uint64_t *cand = calloc(bs_prefilter_words(c->prefilter), 8);
+    struct real x;
+    real_load(&x);
+    struct bs_classifier *c = x.f.c;
     unsigned matches = 0, more = 0;
-    for (size_t k = 0; k < t.n; k++) {
-        size_t n = strlen(t.v[k].text);
-        bs_prefilter_scan(c->prefilter, t.v[k].text, n, cand);
-        char *lower = strdup(t.v[k].text);
+    for (size_t k = 0; k < x.t.n; k++) {
+        size_t n = strlen(x.t.v[k].text);
+        bs_prefilter_scan(c->prefilter, x.t.v[k].text, n, x.cand);
+        char *lower = strdup(x.t.v[k].text);
         for (size_t j = 0; j < n; j++)
             lower[j] = (char)bs_ascii_lower(lower[j]);
         for (int i = 0; i < c->nrules; i++) {
             const struct bs_rule *r = &c->rules[i];
-            if (!r->re || pcre2_match(r->re, (PCRE2_SPTR)t.v[k].text, n, 0,
-                                      0, md, NULL) < 0)
+            if (!r->re || pcre2_match(r->re, (PCRE2_SPTR)x.t.v[k].text, n, 0,
+                                      0, x.md, NULL) < 0)
                 continue;
             matches++;
             /* the prefilter's patterns are in the order rules are
              * tried: rule i is its pos[i] */
-            ck_assert_msg(bs_prefilter_may_match(c->prefilter, cand,
+            ck_assert_msg(bs_prefilter_may_match(c->prefilter, x.cand,
                                                  c->pos[i]),
                           "rule %s matches but is not marked: %s", r->id,
-                          t.v[k].text);
+                          x.t.v[k].text);
             ck_assert_msg(bs_prefilter_more_hold(c->prefilter, c->pos[i],
                                                  lower, n),
                           "rule %s matches but misses a literal of a "
-                          "further clause: %s", r->id, t.v[k].text);
+                          "further clause: %s", r->id, x.t.v[k].text);
             more += bs_prefilter_has_more(c->prefilter, c->pos[i]);
         }
         free(lower);
     }
     printf("prefilter: %zu texts, %u rule matches, all marked, %u by "
-           "rules with further clauses\n", t.n, matches, more);
+           "rules with further clauses\n", x.t.n, matches, more);
     ck_assert_uint_gt(matches, 500);
     ck_assert_uint_gt(more, 100);
-    free(cand);
-    pcre2_match_data_free(md);
-    texts_free(&t);
-    bs_test_rules_free(&f);
+    real_free(&x);
 }
 END_TEST
 
@@ -344,13 +364,9 @@ static pcre2_code **compile_alternatives(const struct bs_rule *r)
  * and only if an alternative does, and then one the prefilter marks. */
 START_TEST(test_split_rules_on_real_texts)
 {
-    struct bs_test_rules f = bs_test_rules_load();
-    struct bs_classifier *c = f.c;
-    struct texts t = { NULL, 0, 0 };
-    texts_of_cases(&t);
-    texts_of_log(&t);
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    uint64_t *cand = calloc(bs_prefilter_words(c->prefilter), 8);
+    struct real x;
+    real_load(&x);
+    struct bs_classifier *c = x.f.c;
     pcre2_code ***alts = calloc((size_t)c->nrules, sizeof *alts);
     int split = 0;
     for (int i = 0; i < c->nrules; i++) {
@@ -361,22 +377,22 @@ START_TEST(test_split_rules_on_real_texts)
         }
     }
     unsigned matches = 0, marked_runs = 0, all_runs = 0;
-    for (size_t k = 0; k < t.n; k++) {
-        const char *text = t.v[k].text;
+    for (size_t k = 0; k < x.t.n; k++) {
+        const char *text = x.t.v[k].text;
         size_t n = strlen(text);
-        bs_prefilter_scan(c->prefilter, text, n, cand);
+        bs_prefilter_scan(c->prefilter, text, n, x.cand);
         for (int i = 0; i < c->nrules; i++) {
             const struct bs_rule *r = &c->rules[i];
             if (!alts[i] ||
-                !bs_prefilter_may_match(c->prefilter, cand, c->pos[i]))
+                !bs_prefilter_may_match(c->prefilter, x.cand, c->pos[i]))
                 continue;
             uint64_t marked = bs_prefilter_marked_alternatives(
-                c->prefilter, cand, c->pos[i]);
-            bool whole = pcre2_match(r->re, (PCRE2_SPTR)text, n, 0, 0, md,
+                c->prefilter, x.cand, c->pos[i]);
+            bool whole = pcre2_match(r->re, (PCRE2_SPTR)text, n, 0, 0, x.md,
                                      NULL) >= 0;
             bool any = false, in_marked = false;
             for (int a = 0; a < r->nalts; a++) {
-                if (pcre2_match(alts[i][a], (PCRE2_SPTR)text, n, 0, 0, md,
+                if (pcre2_match(alts[i][a], (PCRE2_SPTR)text, n, 0, 0, x.md,
                                 NULL) < 0)
                     continue;
                 any = true;
@@ -404,10 +420,7 @@ START_TEST(test_split_rules_on_real_texts)
         free(alts[i]);
     }
     free(alts);
-    free(cand);
-    pcre2_match_data_free(md);
-    texts_free(&t);
-    bs_test_rules_free(&f);
+    real_free(&x);
 }
 END_TEST
 
