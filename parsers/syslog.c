@@ -404,22 +404,27 @@ static bool bs_bsd_stamp_repeats(const struct bs_syslog_year *y,
 }
 
 #ifdef BS_SCAN_SSE2
-/* " host prog[pid]: " after the time, read from one look at the 48 bytes
- * after the blank: where the blanks are, and where '[', ':' or a blank
- * could end the program. False, with r untouched, for a short line, a
- * prefix longer than that or anything malformed: the cursor walk
- * decides those, and gives the same answer for the rest. */
-static inline bool bs_host_and_program_fast(const struct bs_cursor *c,
+/* "host prog[pid]: " at s, after the BSD stamp and its blank, read from
+ * one look at 48 bytes (a shorter rest is looked at in a zero-padded
+ * copy): where the blanks are, and where '[', ':' or a blank could end
+ * the program. False, with r untouched, for a prefix longer than that
+ * or anything malformed: the cursor walk decides those, and gives the
+ * same answer for the rest. Sets every field but time and bare. */
+static inline bool bs_host_and_program_fast(const char *s, const char *end,
                                             struct bs_syslog_record *r)
 {
-    const char *s = c->p + 1, *end = c->end;
-    if (end - s < 48 || c->p[0] != ' ')
-        return false;
+    char pad[48];
+    const char *look = s;
+    if (end - s < 48) {
+        memset(pad, 0, sizeof pad);
+        memcpy(pad, s, (size_t)(end - s));
+        look = pad;
+    }
     const __m128i blank = _mm_set1_epi8(' '), open = _mm_set1_epi8('['),
                   colon = _mm_set1_epi8(':');
     uint64_t blanks = 0, stops = 0;
     for (int k = 0; k < 3; k++) {
-        const void *at = s + 16 * k;
+        const void *at = look + 16 * k;
         __m128i v = _mm_loadu_si128((const __m128i *)at);
         __m128i b = _mm_cmpeq_epi8(v, blank);
         __m128i o = _mm_or_si128(_mm_cmpeq_epi8(v, open),
@@ -434,6 +439,7 @@ static inline bool bs_host_and_program_fast(const struct bs_cursor *c,
     uint64_t after = stops >> prog; /* prog <= 48 */
     if (!after || (after & 1))
         return false; /* no program, or an empty one */
+    /* a bit is a byte of the line: the padding has no blank, '[' or ':' */
     const char *q = s + prog + __builtin_ctzll(after);
     struct bs_slice program = bs_slice_make(s + prog, (size_t)(q - s - prog));
     struct bs_slice pid = bs_slice_make(q, 0);
@@ -457,7 +463,7 @@ static inline bool bs_host_and_program_fast(const struct bs_cursor *c,
 #endif
 
 /* After the time: " host prog[pid]: message". */
-static __attribute__((noinline)) int bs_host_and_program(struct bs_cursor *c,
+static int bs_host_and_program(struct bs_cursor *c,
                                struct bs_syslog_record *r)
 {
     if (c->p == c->end)
@@ -470,24 +476,18 @@ static __attribute__((noinline)) int bs_host_and_program(struct bs_cursor *c,
     return BS_SYSLOG_OK;
 }
 
-int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
-                    struct bs_syslog_record *r)
+/* Every line the fast path in bs_syslog_parse does not take. */
+static __attribute__((noinline)) int bs_syslog_walk(
+    struct bs_syslog_year *y, const char *line, size_t len,
+    struct bs_syslog_record *r)
 {
     struct bs_cursor c = { line, line + len };
-    if (bs_bsd_stamp_repeats(y, line, len)) { /* most lines: first */
-        c.p += BS_BSD_STAMP - 1;
-#ifdef BS_SCAN_SSE2
-        if (bs_host_and_program_fast(&c, r)) { /* all fields but these */
-            r->time = y->stamp_time;
-            r->bare = false;
-            return BS_SYSLOG_OK;
-        }
-#endif
-        memset(r, 0, sizeof *r);
+    memset(r, 0, sizeof *r);
+    if (bs_bsd_stamp_repeats(y, line, len)) {
         r->time = y->stamp_time;
+        c.p += BS_BSD_STAMP - 1;
         return bs_host_and_program(&c, r);
     }
-    memset(r, 0, sizeof *r);
     if (bs_tai64n(y, &c, &r->time) || bs_unix_stamp(&c, &r->time))
         return bs_bare(&c, r);
     if (bs_is_tai64nlocal(line, len)) {
@@ -517,4 +517,20 @@ int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
         bs_stamp_keep(y, line, BS_BSD_STAMP, r->time);
     }
     return bs_host_and_program(&c, r);
+}
+
+int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
+                    struct bs_syslog_record *r)
+{
+#ifdef BS_SCAN_SSE2
+    /* Most lines: the stamp of the line before (its blank included),
+     * then the usual shape. */
+    if (bs_bsd_stamp_repeats(y, line, len) &&
+        bs_host_and_program_fast(line + BS_BSD_STAMP, line + len, r)) {
+        r->time = y->stamp_time;
+        r->bare = false;
+        return BS_SYSLOG_OK;
+    }
+#endif
+    return bs_syslog_walk(y, line, len, r);
 }
