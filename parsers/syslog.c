@@ -476,18 +476,25 @@ static int bs_host_and_program(struct bs_cursor *c,
     return BS_SYSLOG_OK;
 }
 
-/* Every line the fast path in bs_syslog_parse does not take. */
-static __attribute__((noinline)) int bs_syslog_walk(
-    struct bs_syslog_year *y, const char *line, size_t len,
-    struct bs_syslog_record *r)
+int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
+                    struct bs_syslog_record *r)
 {
     struct bs_cursor c = { line, line + len };
-    memset(r, 0, sizeof *r);
-    if (bs_bsd_stamp_repeats(y, line, len)) {
+    if (bs_bsd_stamp_repeats(y, line, len)) { /* most lines: first */
+#ifdef BS_SCAN_SSE2
+        /* the stamp's blank included, then the usual shape */
+        if (bs_host_and_program_fast(line + BS_BSD_STAMP, c.end, r)) {
+            r->time = y->stamp_time;
+            r->bare = false;
+            return BS_SYSLOG_OK;
+        }
+#endif
+        memset(r, 0, sizeof *r);
         r->time = y->stamp_time;
         c.p += BS_BSD_STAMP - 1;
         return bs_host_and_program(&c, r);
     }
+    memset(r, 0, sizeof *r);
     if (bs_tai64n(y, &c, &r->time) || bs_unix_stamp(&c, &r->time))
         return bs_bare(&c, r);
     if (bs_is_tai64nlocal(line, len)) {
@@ -517,20 +524,4 @@ static __attribute__((noinline)) int bs_syslog_walk(
         bs_stamp_keep(y, line, BS_BSD_STAMP, r->time);
     }
     return bs_host_and_program(&c, r);
-}
-
-int bs_syslog_parse(struct bs_syslog_year *y, const char *line, size_t len,
-                    struct bs_syslog_record *r)
-{
-#ifdef BS_SCAN_SSE2
-    /* Most lines: the stamp of the line before (its blank included),
-     * then the usual shape. */
-    if (bs_bsd_stamp_repeats(y, line, len) &&
-        bs_host_and_program_fast(line + BS_BSD_STAMP, line + len, r)) {
-        r->time = y->stamp_time;
-        r->bare = false;
-        return BS_SYSLOG_OK;
-    }
-#endif
-    return bs_syslog_walk(y, line, len, r);
 }
