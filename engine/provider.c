@@ -18,9 +18,11 @@
 #define BS_NAME_MAX 255
 #define BS_SIGNATURE_MAX 64
 
-/* An IPv4 network is stored IPv4-mapped (::ffff:a.b.c.d), prefix + 96. */
+/* An IPv4 network is stored IPv4-mapped (::ffff:a.b.c.d), prefix + 96;
+ * an address is in it when its bytes under mask are addr's. */
 struct bs_network {
     unsigned char addr[16];
+    uint64_t want[2], mask[2]; /* addr and the prefix's mask, as words */
     unsigned bits;
     unsigned provider;
 };
@@ -185,7 +187,18 @@ static bool bs_network_parse(struct bs_slice w, struct bs_network *net)
         return false;
     }
     net->bits = bits;
-    return digits > 0 && bits <= 128;
+    if (!digits || bits > 128)
+        return false;
+    unsigned char mask[16] = { 0 };
+    for (unsigned i = 0; i < bits / 8; i++)
+        mask[i] = 0xff;
+    if (bits % 8)
+        mask[bits / 8] = (unsigned char)(0xff << (8 - bits % 8));
+    for (int i = 0; i < 16; i++)
+        net->addr[i] &= mask[i];
+    memcpy(net->want, net->addr, sizeof net->want);
+    memcpy(net->mask, mask, sizeof net->mask);
+    return true;
 }
 
 static bool bs_provider_add_special(struct bs_provider_table *t,
@@ -334,14 +347,14 @@ static int bs_provider_by_network(const struct bs_provider_table *t,
         a[10] = a[11] = 0xff;
     else if (inet_pton(AF_INET6, buf, a) != 1)
         return -1;
+    uint64_t w[2];
+    memcpy(w, a, sizeof w);
     int best = -1;
     unsigned best_bits = 0;
     for (size_t i = 0; i < t->nnetworks; i++) {
         const struct bs_network *n = &t->networks[i];
-        unsigned full = n->bits / 8, rest = n->bits % 8;
-        if (memcmp(a, n->addr, full) != 0)
-            continue;
-        if (rest && ((a[full] ^ n->addr[full]) & (0xff << (8 - rest))))
+        if ((((w[0] ^ n->want[0]) & n->mask[0]) |
+             ((w[1] ^ n->want[1]) & n->mask[1])) != 0)
             continue;
         if (best < 0 || n->bits > best_bits) {
             best = (int)n->provider;
