@@ -6,7 +6,10 @@
 # two files, a failure-heavy Postfix log (30% of deliveries failing) and a
 # qmail-send multilog log. It warms the page cache, runs every command RUNS
 # times and prints a table of median wall times, MB/s and the speed ratio
-# to the baseline measured in the same run on the same file:
+# to the baseline measured in the same run on the same file. A command and
+# its baseline run in turns, round after round (not all runs of one, then
+# all of the other), so that a machine whose speed drifts over minutes
+# slows both alike. The baselines:
 #   grep -c status=bounced  Postfix, one thread
 #   cat >/dev/null          what reading costs at all
 #   zstd -dc >/dev/null     the .zst archive
@@ -57,23 +60,44 @@ if [ ! -s "$dir/half2.log" ]; then
 fi
 cat "$log" "$log.zst" "$qlog" "$heavy" "$dir"/half*.log >/dev/null
 
-# median_seconds CMD: runs CMD once untimed (its input back in the page
-# cache, which may not hold every input at once), then $runs times, and
-# prints the median wall time.
-median_seconds() {
+# seconds CMD: the wall time of one run of CMD. Not >/dev/null: GNU grep
+# stops at the first match when its output is /dev/null. Commands that
+# print the whole input (cat, zstd -dc) say >/dev/null themselves, or the
+# baseline would be the time to write a second copy of the input to disk.
+seconds() {
+    s=$(date +%s.%N)
     sh -c "$1" >"$dir/out" 2>&1
+    e=$(date +%s.%N)
+    echo "$s $e" | awk '{ printf "%.4f\n", $2 - $1 }'
+}
+
+# rounds CMD...: runs each CMD once untimed (its input back in the page
+# cache, which may not hold every input at once), then $runs rounds of
+# every CMD in turn; the median wall time of CMD number k is in
+# $dir/median.k.
+rounds() {
+    k=0
+    for c in "$@"; do
+        k=$((k + 1))
+        sh -c "$c" >"$dir/out" 2>&1
+        : >"$dir/times.$k"
+    done
     i=0
     while [ $i -lt "$runs" ]; do
-        s=$(date +%s.%N)
-        # Not >/dev/null: GNU grep stops at the first match when its output
-        # is /dev/null. Commands that print the whole input (cat, zstd -dc)
-        # say >/dev/null themselves, or the baseline would be the time to
-        # write a second copy of the input to disk.
-        sh -c "$1" >"$dir/out" 2>&1
-        e=$(date +%s.%N)
-        echo "$s $e" | awk '{ printf "%.4f\n", $2 - $1 }'
+        k=0
+        for c in "$@"; do
+            k=$((k + 1))
+            seconds "$c" >>"$dir/times.$k"
+        done
         i=$((i + 1))
-    done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+    done
+    k=0
+    for c in "$@"; do
+        k=$((k + 1))
+        sort -n "$dir/times.$k" |
+            awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }' \
+                >"$dir/median.$k"
+    done
 }
 
 peak_rss_mib() {
@@ -85,40 +109,57 @@ bs="'$bin' -f csv --by provider,sender_domain"
 printf '\ninputs: %s bytes each, %s runs per command, medians\n' "$size" "$runs"
 printf '%-42s %8s %9s %8s %9s\n' command seconds MB/s ratio "RSS MiB"
 
-# row LABEL BYTES BASELINE-SECONDS CMD [rss]: prints one table row; the
-# ratio is baseline time / this time (> 1: faster than the baseline).
+# row LABEL BYTES BASELINE-SECONDS K CMD [rss]: prints one table row for
+# the command timed as number K of the last rounds; the ratio is baseline
+# time / this time (> 1: faster than the baseline).
 row() {
-    t=$(median_seconds "$4")
+    t=$(cat "$dir/median.$4")
     rss=-
-    [ "${5:-}" = rss ] && rss=$(peak_rss_mib "$4")
+    [ "${6:-}" = rss ] && rss=$(peak_rss_mib "$5")
     awk -v l="$1" -v b="$2" -v base="$3" -v t="$t" -v rss="$rss" 'BEGIN {
         r = base > 0 ? sprintf("%.3f", base / t) : "-"
         printf "%-42s %8.3f %9.1f %8s %9s\n", l, t, b / t / 1e6, r, rss }'
-    last=$t
 }
 
 bytes=$(wc -c <"$log")
-row "grep -c status=bounced" "$bytes" 0 "grep -c status=bounced '$log'"
-grep_t=$last
-row "cat >/dev/null" "$bytes" 0 "cat '$log' >/dev/null"
-row "bouncestat -j1 (Postfix)" "$bytes" "$grep_t" "$bs -j1 '$log'" rss
-one_t=$last
-row "bouncestat -j2 (Postfix, one file cut)" "$bytes" "$one_t" \
-    "$bs -j2 '$log'" rss
-row "zstd -dc >/dev/null" "$bytes" 0 "zstd -dc '$log.zst' >/dev/null"
-zstd_t=$last
-row "bouncestat -j1 (Postfix .zst)" "$bytes" "$zstd_t" "$bs -j1 '$log.zst'" rss
-row "bouncestat -j1 (two files)" "$bytes" 0 \
-    "$bs -j1 '$dir/half1.log' '$dir/half2.log'"
-two_t=$last
-row "bouncestat -j2 (two files)" "$bytes" "$two_t" \
-    "$bs -j2 '$dir/half1.log' '$dir/half2.log'" rss
 hbytes=$(wc -c <"$heavy")
-row "bouncestat -j1 (30% failing)" "$hbytes" "$one_t" "$bs -j1 '$heavy'" rss
 qbytes=$(wc -c <"$qlog")
-row "grep -c failure: (qmail)" "$qbytes" 0 "grep -c failure: '$qlog'"
-qgrep_t=$last
-row "bouncestat -j1 (qmail multilog)" "$qbytes" "$qgrep_t" "$bs -j1 '$qlog'" rss
+grep_c="grep -c status=bounced '$log'"
+cat_c="cat '$log' >/dev/null"
+one_c="$bs -j1 '$log'"
+cut_c="$bs -j2 '$log'"
+heavy_c="$bs -j1 '$heavy'"
+rounds "$grep_c" "$cat_c" "$one_c" "$cut_c" "$heavy_c"
+grep_t=$(cat "$dir/median.1")
+one_t=$(cat "$dir/median.3")
+row "grep -c status=bounced" "$bytes" 0 1 "$grep_c"
+row "cat >/dev/null" "$bytes" 0 2 "$cat_c"
+row "bouncestat -j1 (Postfix)" "$bytes" "$grep_t" 3 "$one_c" rss
+row "bouncestat -j2 (Postfix, one file cut)" "$bytes" "$one_t" 4 "$cut_c" rss
+# the failure-heavy row is printed below, with the rest of its rounds'
+cp "$dir/median.5" "$dir/median.heavy"
+
+zstd_c="zstd -dc '$log.zst' >/dev/null"
+zst_c="$bs -j1 '$log.zst'"
+rounds "$zstd_c" "$zst_c"
+row "zstd -dc >/dev/null" "$bytes" 0 1 "$zstd_c"
+row "bouncestat -j1 (Postfix .zst)" "$bytes" "$(cat "$dir/median.1")" 2 \
+    "$zst_c" rss
+
+two_c="$bs -j1 '$dir/half1.log' '$dir/half2.log'"
+par_c="$bs -j2 '$dir/half1.log' '$dir/half2.log'"
+rounds "$two_c" "$par_c"
+row "bouncestat -j1 (two files)" "$bytes" 0 1 "$two_c"
+row "bouncestat -j2 (two files)" "$bytes" "$(cat "$dir/median.1")" 2 \
+    "$par_c" rss
+row "bouncestat -j1 (30% failing)" "$hbytes" "$one_t" heavy "$heavy_c" rss
+
+qgrep_c="grep -c failure: '$qlog'"
+qmail_c="$bs -j1 '$qlog'"
+rounds "$qgrep_c" "$qmail_c"
+row "grep -c failure: (qmail)" "$qbytes" 0 1 "$qgrep_c"
+row "bouncestat -j1 (qmail multilog)" "$qbytes" "$(cat "$dir/median.1")" 2 \
+    "$qmail_c" rss
 cat <<'NOTE'
 
 ratio: the baseline's time / this time, the baseline being the row above
