@@ -136,30 +136,25 @@ row "grep -c status=bounced" "$bytes" 0 1 "$grep_c"
 row "cat >/dev/null" "$bytes" 0 2 "$cat_c"
 row "bouncestat -j1 (Postfix)" "$bytes" "$grep_t" 3 "$one_c" rss
 row "bouncestat -j2 (Postfix, one file cut)" "$bytes" "$one_t" 4 "$cut_c" rss
-# the failure-heavy row is printed below, with the rest of its rounds'
+# the failure-heavy row is printed below, after the two-file rows
 cp "$dir/median.5" "$dir/median.heavy"
 
-zstd_c="zstd -dc '$log.zst' >/dev/null"
-zst_c="$bs -j1 '$log.zst'"
-rounds "$zstd_c" "$zst_c"
-row "zstd -dc >/dev/null" "$bytes" 0 1 "$zstd_c"
-row "bouncestat -j1 (Postfix .zst)" "$bytes" "$(cat "$dir/median.1")" 2 \
-    "$zst_c" rss
+# pair BASE-LABEL LABEL BYTES BASE-CMD CMD: a baseline and a command in
+# turns, and their rows (the command's with its peak RSS).
+pair() {
+    rounds "$4" "$5"
+    row "$1" "$3" 0 1 "$4"
+    row "$2" "$3" "$(cat "$dir/median.1")" 2 "$5" rss
+}
 
-two_c="$bs -j1 '$dir/half1.log' '$dir/half2.log'"
-par_c="$bs -j2 '$dir/half1.log' '$dir/half2.log'"
-rounds "$two_c" "$par_c"
-row "bouncestat -j1 (two files)" "$bytes" 0 1 "$two_c"
-row "bouncestat -j2 (two files)" "$bytes" "$(cat "$dir/median.1")" 2 \
-    "$par_c" rss
+pair "zstd -dc >/dev/null" "bouncestat -j1 (Postfix .zst)" "$bytes" \
+    "zstd -dc '$log.zst' >/dev/null" "$bs -j1 '$log.zst'"
+pair "bouncestat -j1 (two files)" "bouncestat -j2 (two files)" "$bytes" \
+    "$bs -j1 '$dir/half1.log' '$dir/half2.log'" \
+    "$bs -j2 '$dir/half1.log' '$dir/half2.log'"
 row "bouncestat -j1 (30% failing)" "$hbytes" "$one_t" heavy "$heavy_c" rss
-
-qgrep_c="grep -c failure: '$qlog'"
-qmail_c="$bs -j1 '$qlog'"
-rounds "$qgrep_c" "$qmail_c"
-row "grep -c failure: (qmail)" "$qbytes" 0 1 "$qgrep_c"
-row "bouncestat -j1 (qmail multilog)" "$qbytes" "$(cat "$dir/median.1")" 2 \
-    "$qmail_c" rss
+pair "grep -c failure: (qmail)" "bouncestat -j1 (qmail multilog)" \
+    "$qbytes" "grep -c failure: '$qlog'" "$bs -j1 '$qlog'"
 cat <<'NOTE'
 
 ratio: the baseline's time / this time, the baseline being the row above
