@@ -24,11 +24,15 @@ struct bs_dsn_pattern {
     int part[3];
 };
 
+/* How every rule pattern, and each alternative split from one, is
+ * compiled: with the same options, so that an alternative alone matches
+ * what it matched inside the pattern. */
+#define BS_RULE_PCRE2_OPTIONS PCRE2_CASELESS
+
 /* A top-level alternative of a rule's pattern (rule_regex.c). */
 struct bs_rule_alt {
     char *src;      /* the pattern's leading options, then the alternative */
     pcre2_code *re; /* compiled on first use */
-    bool failed;    /* ... and it would not compile */
     bool jit_done, jit_ok;
 };
 

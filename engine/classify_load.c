@@ -116,8 +116,9 @@ static int bs_rule_set_text(struct bs_rule_parser *rp, struct bs_slice v)
         return bs_rule_error(rp, "a rule has one text pattern", v);
     if (memchr(v.ptr, '\0', v.len))
         return bs_rule_error(rp, "a NUL byte in a text pattern", v);
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)v.ptr, v.len, PCRE2_CASELESS,
-                                   &errcode, &erroff, NULL);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)v.ptr, v.len,
+                                   BS_RULE_PCRE2_OPTIONS, &errcode, &erroff,
+                                   NULL);
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(errcode, msg, sizeof msg);

@@ -86,17 +86,17 @@ bool bs_rule_text_matches(struct bs_classifier *c, struct bs_rule *r,
 }
 
 /* Alternative k of r, compiled on its first use; false when it does
- * not compile alone (it always should: the split is at top-level bars).
- */
+ * not compile alone (it always should: the split is at top-level bars),
+ * and the caller then unsplits r for good. */
 static bool bs_rule_alternative_ready(struct bs_rule *r, int k)
 {
     struct bs_rule_alt *a = &r->alts[k];
-    if (!a->re && !a->failed) {
+    if (!a->re) {
         int errcode;
         PCRE2_SIZE erroff;
         a->re = pcre2_compile((PCRE2_SPTR)a->src, PCRE2_ZERO_TERMINATED,
-                              PCRE2_CASELESS, &errcode, &erroff, NULL);
-        a->failed = !a->re;
+                              BS_RULE_PCRE2_OPTIONS, &errcode, &erroff,
+                              NULL);
     }
     return a->re != NULL;
 }

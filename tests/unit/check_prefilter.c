@@ -352,8 +352,8 @@ static pcre2_code **compile_alternatives(const struct bs_rule *r)
         int err;
         PCRE2_SIZE off;
         re[k] = pcre2_compile((PCRE2_SPTR)r->alts[k].src,
-                              PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err,
-                              &off, NULL);
+                              PCRE2_ZERO_TERMINATED, BS_RULE_PCRE2_OPTIONS,
+                              &err, &off, NULL);
         ck_assert_msg(re[k] != NULL, "%s: alternative %d does not compile: "
                       "%s", r->id, k, r->alts[k].src);
     }
