@@ -258,14 +258,11 @@ static struct bs_slice bs_word(struct bs_cursor *c)
     return w;
 }
 
-/* "prog[pid]: " or "prog: " */
-static bool bs_program(struct bs_cursor *c, struct bs_syslog_record *r)
+/* At the byte that ended the program name (c->p < c->end): "[pid]: "
+ * or ": ", then the message. */
+static inline bool bs_pid_and_message(struct bs_cursor *c,
+                                      struct bs_syslog_record *r)
 {
-    const char *s = c->p;
-    c->p = bs_find_any3(c->p, c->end, '[', ':', ' ');
-    if (c->p == s || c->p == c->end)
-        return false;
-    r->program = bs_slice_make(s, (size_t)(c->p - s));
     r->pid = bs_slice_make(c->p, 0);
     if (*c->p == '[') {
         const char *pid = ++c->p;
@@ -279,6 +276,17 @@ static bool bs_program(struct bs_cursor *c, struct bs_syslog_record *r)
     bs_lit(c, ' ');
     r->message = bs_slice_make(c->p, (size_t)(c->end - c->p));
     return true;
+}
+
+/* "prog[pid]: " or "prog: " */
+static bool bs_program(struct bs_cursor *c, struct bs_syslog_record *r)
+{
+    const char *s = c->p;
+    c->p = bs_find_any3(c->p, c->end, '[', ':', ' ');
+    if (c->p == s || c->p == c->end)
+        return false;
+    r->program = bs_slice_make(s, (size_t)(c->p - s));
+    return bs_pid_and_message(c, r);
 }
 
 /* After "<PRI>1 ": time host app procid msgid structured-data msg */
@@ -404,12 +412,13 @@ static bool bs_bsd_stamp_repeats(const struct bs_syslog_year *y,
 }
 
 #ifdef BS_SCAN_SSE2
-/* "host prog[pid]: " at s, after the BSD stamp and its blank, read from
- * one look at 48 bytes (a shorter rest is looked at in a zero-padded
- * copy): where the blanks are, and where '[', ':' or a blank could end
- * the program. False, with r untouched, for a prefix longer than that
- * or anything malformed: the cursor walk decides those, and gives the
- * same answer for the rest. Sets every field but time and bare. */
+/* "host prog[pid]: " at s, after the BSD stamp and its blank: the host
+ * and the program's end read from one look at 48 bytes (a shorter rest
+ * is looked at in a zero-padded copy): where the blanks are, and where
+ * '[', ':' or a blank could end the program. False for a prefix longer
+ * than that or anything malformed (r then holds nothing to keep): the
+ * cursor walk decides those, and gives the same answer for the rest.
+ * Sets every field but time and bare. */
 static inline bool bs_host_and_program_fast(const char *s, const char *end,
                                             struct bs_syslog_record *r)
 {
@@ -440,25 +449,10 @@ static inline bool bs_host_and_program_fast(const char *s, const char *end,
     if (!after || (after & 1))
         return false; /* no program, or an empty one */
     /* a bit is a byte of the line: the padding has no blank, '[' or ':' */
-    const char *q = s + prog + __builtin_ctzll(after);
-    struct bs_slice program = bs_slice_make(s + prog, (size_t)(q - s - prog));
-    struct bs_slice pid = bs_slice_make(q, 0);
-    if (*q == '[') {
-        const char *digits = ++q;
-        q = bs_skip_digits(q, end);
-        if (q == digits || q == end || *q != ']')
-            return false;
-        pid = bs_slice_make(digits, (size_t)(q++ - digits));
-    }
-    if (q == end || *q++ != ':')
-        return false;
-    if (q < end && *q == ' ')
-        q++;
+    struct bs_cursor c = { s + prog + __builtin_ctzll(after), end };
     r->host = bs_slice_make(s, host);
-    r->program = program;
-    r->pid = pid;
-    r->message = bs_slice_make(q, (size_t)(end - q));
-    return true;
+    r->program = bs_slice_make(s + prog, (size_t)(c.p - s - prog));
+    return bs_pid_and_message(&c, r);
 }
 #endif
 
