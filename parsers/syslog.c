@@ -413,27 +413,21 @@ static bool bs_bsd_stamp_repeats(const struct bs_syslog_year *y,
 
 #ifdef BS_SCAN_SSE2
 /* "host prog[pid]: " at s, after the BSD stamp and its blank: the host
- * and the program's end read from one look at 48 bytes (a shorter rest
- * is looked at in a zero-padded copy): where the blanks are, and where
- * '[', ':' or a blank could end the program. False for a prefix longer
- * than that or anything malformed (r then holds nothing to keep): the
- * cursor walk decides those, and gives the same answer for the rest.
- * Sets every field but time and bare. */
+ * and the program's end read from one look at the next 48 bytes: where
+ * the blanks are, and where '[', ':' or a blank could end the program.
+ * False for a shorter rest, a longer prefix or anything malformed (r
+ * then holds nothing to keep): the cursor walk decides those, and gives
+ * the same answer for the rest. Sets every field but time and bare. */
 static inline bool bs_host_and_program_fast(const char *s, const char *end,
                                             struct bs_syslog_record *r)
 {
-    char pad[48];
-    const char *look = s;
-    if (end - s < 48) {
-        memset(pad, 0, sizeof pad);
-        memcpy(pad, s, (size_t)(end - s));
-        look = pad;
-    }
+    if (end - s < 48)
+        return false;
     const __m128i blank = _mm_set1_epi8(' '), open = _mm_set1_epi8('['),
                   colon = _mm_set1_epi8(':');
     uint64_t blanks = 0, stops = 0;
     for (int k = 0; k < 3; k++) {
-        const void *at = look + 16 * k;
+        const void *at = s + 16 * k;
         __m128i v = _mm_loadu_si128((const __m128i *)at);
         __m128i b = _mm_cmpeq_epi8(v, blank);
         __m128i o = _mm_or_si128(_mm_cmpeq_epi8(v, open),
@@ -448,7 +442,6 @@ static inline bool bs_host_and_program_fast(const char *s, const char *end,
     uint64_t after = stops >> prog; /* prog <= 48 */
     if (!after || (after & 1))
         return false; /* no program, or an empty one */
-    /* a bit is a byte of the line: the padding has no blank, '[' or ':' */
     struct bs_cursor c = { s + prog + __builtin_ctzll(after), end };
     r->host = bs_slice_make(s, host);
     r->program = bs_slice_make(s + prog, (size_t)(c.p - s - prog));
