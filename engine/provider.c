@@ -19,10 +19,9 @@
 #define BS_SIGNATURE_MAX 64
 
 /* An IPv4 network is stored IPv4-mapped (::ffff:a.b.c.d), prefix + 96;
- * an address is in it when its bytes under mask are addr's. */
+ * an address (bs_ip_words) is in it when its bits under mask are want. */
 struct bs_network {
-    unsigned char addr[16];
-    uint64_t want[2], mask[2]; /* addr and the prefix's mask, as words */
+    uint64_t want[2], mask[2]; /* the network's address, its prefix mask */
     unsigned bits;
     unsigned provider;
 };
@@ -164,6 +163,20 @@ static bool bs_provider_rule_key(struct bs_slice kind, struct bs_slice pat,
     return true;
 }
 
+/* An IPv4 or IPv6 address (NUL-terminated) as 16 bytes, IPv4 mapped
+ * (::ffff:a.b.c.d), in two words; *v4 says which it was. */
+static bool bs_ip_words(const char *s, uint64_t w[2], bool *v4)
+{
+    unsigned char a[16] = { 0 };
+    *v4 = inet_pton(AF_INET, s, a + 12) == 1;
+    if (*v4)
+        a[10] = a[11] = 0xff;
+    else if (inet_pton(AF_INET6, s, a) != 1)
+        return false;
+    memcpy(w, a, sizeof a);
+    return true;
+}
+
 /* "142.250.0.0/15" or "2001:4860:4000::/36" into a network. */
 static bool bs_network_parse(struct bs_slice w, struct bs_network *net)
 {
@@ -179,13 +192,11 @@ static bool bs_network_parse(struct bs_slice w, struct bs_network *net)
             return false;
         bits = bits * 10 + (unsigned)(*q - '0');
     }
-    memset(net->addr, 0, sizeof net->addr);
-    if (inet_pton(AF_INET, buf, net->addr + 12) == 1) {
-        net->addr[10] = net->addr[11] = 0xff;
-        bits += 96;
-    } else if (inet_pton(AF_INET6, buf, net->addr) != 1) {
+    bool v4;
+    if (!bs_ip_words(buf, net->want, &v4))
         return false;
-    }
+    if (v4)
+        bits += 96;
     net->bits = bits;
     if (!digits || bits > 128)
         return false;
@@ -194,10 +205,9 @@ static bool bs_network_parse(struct bs_slice w, struct bs_network *net)
         mask[i] = 0xff;
     if (bits % 8)
         mask[bits / 8] = (unsigned char)(0xff << (8 - bits % 8));
-    for (int i = 0; i < 16; i++)
-        net->addr[i] &= mask[i];
-    memcpy(net->want, net->addr, sizeof net->want);
     memcpy(net->mask, mask, sizeof net->mask);
+    net->want[0] &= net->mask[0];
+    net->want[1] &= net->mask[1];
     return true;
 }
 
@@ -337,18 +347,14 @@ static int bs_provider_by_network(const struct bs_provider_table *t,
                                   struct bs_slice ip)
 {
     char buf[64];
-    unsigned char a[16];
+    uint64_t w[2];
+    bool v4;
     if (!ip.len || ip.len >= sizeof buf || !t->nnetworks)
         return -1;
     memcpy(buf, ip.ptr, ip.len);
     buf[ip.len] = '\0';
-    memset(a, 0, sizeof a);
-    if (inet_pton(AF_INET, buf, a + 12) == 1)
-        a[10] = a[11] = 0xff;
-    else if (inet_pton(AF_INET6, buf, a) != 1)
+    if (!bs_ip_words(buf, w, &v4))
         return -1;
-    uint64_t w[2];
-    memcpy(w, a, sizeof w);
     int best = -1;
     unsigned best_bits = 0;
     for (size_t i = 0; i < t->nnetworks; i++) {
