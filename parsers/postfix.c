@@ -123,9 +123,10 @@ static bool bs_pf_queue_id(struct bs_pf_cursor *c, struct bs_slice *qid)
     return true;
 }
 
-static bool bs_pf_lit(struct bs_pf_cursor *c, const char *lit, size_t n)
+static inline bool bs_pf_lit(struct bs_pf_cursor *c, const char *lit,
+                             size_t n)
 {
-    if ((size_t)(c->end - c->p) < n || memcmp(c->p, lit, n) != 0)
+    if ((size_t)(c->end - c->p) < n || !bs_mem_eq(c->p, lit, n))
         return false;
     c->p += n;
     return true;
@@ -209,9 +210,10 @@ static void bs_pf_text(struct bs_pf_cursor *c, struct bs_event *ev)
     ev->text = bs_slice_make(c->p, (size_t)(e - c->p));
 }
 
-/* Key=value fields of a delivery line; status= is the last one. */
-static enum bs_parse_result bs_pf_delivery(struct bs_pf_cursor *c,
-                                           struct bs_event *ev)
+/* Key=value fields of a delivery line in any order and with any other
+ * keys; status= is the last one. */
+static enum bs_parse_result bs_pf_delivery_walk(struct bs_pf_cursor *c,
+                                                struct bs_event *ev)
 {
     bool have_to = false;
     while (c->p < c->end) {
@@ -246,6 +248,60 @@ static enum bs_parse_result bs_pf_delivery(struct bs_pf_cursor *c,
         }
     }
     return BS_PARSE_UNPARSED;
+}
+
+/* ", KEY=" then a plain value. */
+static inline bool bs_pf_next_value(struct bs_pf_cursor *c, const char *key,
+                                    size_t n, struct bs_slice *v)
+{
+    if (!BS_PF_LIT(c, ", ") || !bs_pf_lit(c, key, n))
+        return false;
+    *v = bs_pf_value(c);
+    return true;
+}
+#define BS_PF_NEXT_VALUE(c, key, v) \
+    bs_pf_next_value((c), (key), sizeof(key) - 1, (v))
+
+/* The delivery line as Postfix writes it, fields in their fixed order:
+ *   to=<r>, [orig_to=<o>, ]relay=V, [conn_use=N, ]delay=V, delays=V,
+ *   dsn=V, status=WORD (text)
+ * Each step is one that bs_pf_delivery_walk takes on such a line (a
+ * ", " it skips, a key it finds before its '=', a value it reads to ','
+ * or ' '), so where this succeeds the walk gives the same event; it only
+ * saves the walk's search for each key and its compares with the keys it
+ * knows. False on any other shape: the walk reads the line then. */
+static bool bs_pf_delivery_usual(struct bs_pf_cursor *c, struct bs_event *ev)
+{
+    struct bs_slice v;
+    if (!BS_PF_LIT(c, "to=") || !bs_pf_angle(c, &ev->recipient))
+        return false;
+    if (BS_PF_LIT(c, ", orig_to=") && !bs_pf_angle(c, &v))
+        return false;
+    if (!BS_PF_NEXT_VALUE(c, "relay=", &v))
+        return false;
+    bs_pf_relay(v, ev);
+    if (BS_PF_LIT(c, ", conn_use="))
+        (void)bs_pf_value(c);
+    if (!BS_PF_NEXT_VALUE(c, "delay=", &v) ||
+        !BS_PF_NEXT_VALUE(c, "delays=", &v) ||
+        !BS_PF_NEXT_VALUE(c, "dsn=", &ev->dsn) ||
+        !BS_PF_NEXT_VALUE(c, "status=", &v) || !bs_pf_status_word(v, ev))
+        return false;
+    bs_pf_text(c, ev);
+    ev->kind = BS_EV_DELIVERY;
+    return true;
+}
+
+/* A delivery line ("to=" at c): the usual shape first, else the walk
+ * from the start. A failed try leaves nothing the walk would not write:
+ * the fields it set came from keys the walk meets first, in that order. */
+static enum bs_parse_result bs_pf_delivery(struct bs_pf_cursor *c,
+                                           struct bs_event *ev)
+{
+    struct bs_pf_cursor usual = *c;
+    if (bs_pf_delivery_usual(&usual, ev))
+        return BS_PARSE_EVENT;
+    return bs_pf_delivery_walk(c, ev);
 }
 
 /* qmgr: "from=<s>, size=..." or "from=<s>, status=expired, ..." */

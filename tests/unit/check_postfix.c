@@ -665,6 +665,132 @@ START_TEST(test_truncated_prefixes)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* The usual delivery shape against the key walk                       */
+
+static uint64_t next_random(uint64_t *seed)
+{
+    *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+    return *seed >> 17;
+}
+
+static const char *pick(uint64_t *seed, const char *const *from, size_t n)
+{
+    return from[next_random(seed) % n];
+}
+#define PICK(seed, arr) pick((seed), (arr), BS_ARRAY_LEN(arr))
+
+/* The fields of a random delivery record, mostly in Postfix's order,
+ * sometimes with a field missing, an unknown key or two keys swapped. */
+static size_t random_fields(uint64_t *seed, const char **f, char *store)
+{
+    static const char *const rcpt[] = {
+        "to=<a@b.example>", "to=<\"x>y\"@b.example>", "to=<>",
+        "to=<a b@c>", "to=x@b.example", "to=<a>b>",
+    };
+    /* (an address without its '>' would take the separators after it
+     * in: the two joins would differ by what they are made to differ) */
+    static const char *const orig[] = { "orig_to=<o@p.example>",
+                                        "orig_to=o" };
+    static const char *const relay[] = {
+        "relay=mx.b.example[192.0.2.7]:25", "relay=none", "relay=local",
+        "relay=h[private/dovecot-lmtp]", "relay=[2001:db8::1]:25",
+        "relay=x[y", "relay=", "relay=a]b[c",
+    };
+    static const char *const other[] = {
+        "conn_use=3", "delay=0.5", "delays=0.1/0/0.2/0.2", "dsn=5.1.1",
+        "dsn=", "x=y", "=v", "delay", "delays=", "status=", "dsn=2.0.0",
+    };
+    static const char *const status[] = {
+        "status=sent", "status=bounced", "status=deferred",
+        "status=SOFTBOUNCE", "status=deliverable", "status=undeliverable",
+        "status=undeliverable-but-not-cached", "status=bogus", "status=",
+    };
+    static const char *const tail[] = {
+        " (250 2.0.0 Ok: queued as 4BC1)", " (host said: 550 5.1.1 (no))",
+        "", " (", " (cut", " (a) ", "x (y)",
+    };
+    uint64_t x = next_random(seed);
+    size_t n = 0;
+    f[n++] = PICK(seed, rcpt);
+    if (x & 1)
+        f[n++] = PICK(seed, orig);
+    f[n++] = PICK(seed, relay);
+    if (x & 2)
+        f[n++] = "conn_use=2";
+    f[n++] = "delay=1.2";
+    f[n++] = "delays=0.1/0/0.6/0.5";
+    f[n++] = x & 4 ? PICK(seed, other) : "dsn=4.2.2";
+    if (x & 8)
+        f[n++] = PICK(seed, other);
+    snprintf(store, 64, "%s%s", PICK(seed, status), PICK(seed, tail));
+    f[n++] = store;
+    if ((x >> 4) % 4 == 0) { /* two fields swapped (status= stays last:
+                                 * the text after it runs to the end) */
+        size_t i = (size_t)(x >> 6) % (n - 1),
+               j = (size_t)(x >> 12) % (n - 1);
+        const char *t = f[i];
+        f[i] = f[j];
+        f[j] = t;
+    }
+    if ((x >> 18) % 8 == 0) /* cut short */
+        n -= (size_t)(x >> 21) % n;
+    return n;
+}
+
+static void join_fields(char *out, size_t cap, const char **f, size_t n,
+                        const char *sep)
+{
+    size_t at = (size_t)snprintf(out, cap, "4BC1D2E3F4: ");
+    for (size_t i = 0; i < n; i++)
+        at += (size_t)snprintf(out + at, cap - at, "%s%s", i ? sep : "",
+                               f[i]);
+}
+
+static bool slice_same(struct bs_slice a, struct bs_slice b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+/* Joined by ", " a record can take the parser's path for the usual shape;
+ * joined by ",  " or " , " (separators the walk skips alike) it cannot.
+ * Both must give the same result and, for an event, the same fields. */
+START_TEST(test_usual_shape_as_walk)
+{
+    static const char *const seps[] = { ",  ", " , ", ",,", ", , " };
+    uint64_t seed = 0x2545f4914f6cdd1dull;
+    struct bs_syslog_record rec = { .time = TEST_TIME };
+    rec.program = bs_slice_make("postfix/smtp", 12);
+    unsigned events = 0;
+    for (int iter = 0; iter < 100000; iter++) {
+        const char *f[12];
+        char last[64], usual[512], odd[512];
+        size_t n = random_fields(&seed, f, last);
+        join_fields(usual, sizeof usual, f, n, ", ");
+        join_fields(odd, sizeof odd, f, n, PICK(&seed, seps));
+        struct bs_event a, b;
+        rec.message = bs_slice_make(usual, strlen(usual));
+        enum bs_parse_result ra = bs_postfix_parser.parse(&rec, &a);
+        rec.message = bs_slice_make(odd, strlen(odd));
+        enum bs_parse_result rb = bs_postfix_parser.parse(&rec, &b);
+        ck_assert_msg(ra == rb, "result %d, want %d for \"%s\"", (int)ra,
+                      (int)rb, usual);
+        if (ra != BS_PARSE_EVENT)
+            continue;
+        events++;
+        ck_assert_msg(a.kind == b.kind && a.status == b.status &&
+                          slice_same(a.recipient, b.recipient) &&
+                          slice_same(a.relay_host, b.relay_host) &&
+                          slice_same(a.relay_ip, b.relay_ip) &&
+                          slice_same(a.dsn, b.dsn) &&
+                          slice_same(a.text, b.text) &&
+                          slice_same(a.queue_id, b.queue_id),
+                      "fields differ for \"%s\" and \"%s\"", usual, odd);
+    }
+    ck_assert_uint_gt(events, 20000); /* the generator makes events */
+}
+END_TEST
+
 static Suite *postfix_suite(void)
 {
     Suite *s = suite_create("postfix");
@@ -677,6 +803,7 @@ static Suite *postfix_suite(void)
     tcase_add_loop_test(tc, test_result_lines, 0,
                         (int)BS_ARRAY_LEN(result_cases));
     tcase_add_test(tc, test_truncated_prefixes);
+    tcase_add_test(tc, test_usual_shape_as_walk);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("programs");
