@@ -16,6 +16,7 @@
 #define BS_PARSER_H
 
 #include "../engine/event.h"
+#include "../engine/scan.h"
 #include "syslog.h"
 
 enum bs_parse_result {
@@ -51,9 +52,35 @@ struct bs_parser_cache {
     unsigned char len[BS_PARSER_CACHE_SLOTS]; /* 0: empty slot */
     const struct bs_parser_ops *ops[BS_PARSER_CACHE_SLOTS];
 };
-/* bs_parser_for_program, remembered in c (names up to 40 bytes). */
-const struct bs_parser_ops *bs_parser_for_program_cached(
-    struct bs_parser_cache *c, struct bs_slice program);
+/* The slot a name is looked for in first; the next one is the second. */
+static inline unsigned bs_parser_cache_slot(struct bs_slice program)
+{
+    const unsigned char *p = (const unsigned char *)program.ptr;
+    size_t n = program.len;
+    uint32_t h = (uint32_t)n ^ (uint32_t)p[0] << 8 ^
+                 (uint32_t)p[n / 2] << 16 ^ (uint32_t)p[n - 1] << 24;
+    _Static_assert(BS_PARSER_CACHE_SLOTS == 128, "the slot has 7 bits");
+    return (h * 0x9e3779b1u) >> 25;
+}
+
+/* bs_parser_for_program_cached after a miss in the first slot. */
+const struct bs_parser_ops *bs_parser_cache_miss(struct bs_parser_cache *c,
+                                                 struct bs_slice program);
+
+/* bs_parser_for_program, remembered in c (names up to 40 bytes). The
+ * first slot is looked at here, inline: it is where a log's programs
+ * are found on nearly every line. */
+static inline const struct bs_parser_ops *bs_parser_for_program_cached(
+    struct bs_parser_cache *c, struct bs_slice program)
+{
+    if (program.len > 0 && program.len < BS_PARSER_CACHE_NAME) {
+        unsigned k = bs_parser_cache_slot(program);
+        if (c->len[k] == program.len &&
+            bs_mem_eq(c->name[k], program.ptr, program.len))
+            return c->ops[k];
+    }
+    return bs_parser_cache_miss(c, program);
+}
 /* The parser for bare (multilog) records, or NULL. */
 const struct bs_parser_ops *bs_parser_for_bare(void);
 

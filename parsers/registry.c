@@ -20,18 +20,8 @@ const struct bs_parser_ops *bs_parser_for_program(struct bs_slice program)
     return NULL;
 }
 
-/* Two slots by length and three characters: a log has a handful of
- * programs, so a lookup is one or two comparisons. */
-static unsigned bs_parser_cache_slot(struct bs_slice program)
-{
-    const unsigned char *p = (const unsigned char *)program.ptr;
-    size_t n = program.len;
-    uint32_t h = (uint32_t)n ^ (uint32_t)p[0] << 8 ^
-                 (uint32_t)p[n / 2] << 16 ^ (uint32_t)p[n - 1] << 24;
-    _Static_assert(BS_PARSER_CACHE_SLOTS == 128, "the slot has 7 bits");
-    return (h * 0x9e3779b1u) >> 25;
-}
-
+/* Two slots by length and three characters (bs_parser_cache_slot): a
+ * log has a handful of programs, so a lookup is one or two comparisons. */
 static bool bs_parser_cache_has(const struct bs_parser_cache *c, unsigned k,
                                 struct bs_slice program)
 {
@@ -39,15 +29,13 @@ static bool bs_parser_cache_has(const struct bs_parser_cache *c, unsigned k,
            bs_mem_eq(c->name[k], program.ptr, program.len);
 }
 
-const struct bs_parser_ops *bs_parser_for_program_cached(
-    struct bs_parser_cache *c, struct bs_slice program)
+const struct bs_parser_ops *bs_parser_cache_miss(struct bs_parser_cache *c,
+                                                 struct bs_slice program)
 {
     if (program.len == 0 || program.len >= BS_PARSER_CACHE_NAME)
         return bs_parser_for_program(program);
     unsigned k = bs_parser_cache_slot(program);
     unsigned k2 = (k + 1) % BS_PARSER_CACHE_SLOTS;
-    if (bs_parser_cache_has(c, k, program))
-        return c->ops[k];
     if (bs_parser_cache_has(c, k2, program))
         return c->ops[k2];
     const struct bs_parser_ops *ops = bs_parser_for_program(program);
