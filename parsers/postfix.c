@@ -323,10 +323,42 @@ static enum bs_parse_result bs_pf_qmgr_from(struct bs_pf_cursor *c,
     return BS_PARSE_UNPARSED;
 }
 
-static bool bs_pf_is_qmgr(struct bs_slice d)
+/* Is the daemon (bs_pf_daemon: the part after the last '/') d? The
+ * program then ends with "/d", d having no '/' of its own. */
+static bool bs_pf_daemon_is(struct bs_slice program, const char *slash_d,
+                            size_t n)
 {
-    return BS_SLICE_EQ(d, "qmgr") || BS_SLICE_EQ(d, "nqmgr") ||
-           BS_SLICE_EQ(d, "oqmgr");
+    return program.len >= n &&
+           bs_mem_eq(program.ptr + program.len - n, slash_d, n);
+}
+#define BS_PF_DAEMON_IS(program, d) \
+    bs_pf_daemon_is((program), "/" d, sizeof(d))
+
+static bool bs_pf_is_qmgr(struct bs_slice program)
+{
+    return BS_PF_DAEMON_IS(program, "qmgr") ||
+           BS_PF_DAEMON_IS(program, "nqmgr") ||
+           BS_PF_DAEMON_IS(program, "oqmgr");
+}
+
+/* Does [p, end) hold "status=" and also "to=<" or "relay="? Each ends at
+ * (or has) an '=', so only the bytes around each '=' are compared. */
+static bool bs_pf_looks_like_delivery(const char *p, const char *end)
+{
+    bool status = false, to_or_relay = false;
+    for (const char *q = p; (q = bs_find_any3(q, end, '=', '=', '=')) < end;
+         q++) {
+        size_t before = (size_t)(q - p);
+        if (before >= 6 && bs_mem_eq(q - 6, "status", 6))
+            status = true;
+        if ((before >= 2 && q[-2] == 't' && q[-1] == 'o' && q + 1 < end &&
+             q[1] == '<') ||
+            (before >= 5 && bs_mem_eq(q - 5, "relay", 5)))
+            to_or_relay = true;
+        if (status && to_or_relay)
+            return true;
+    }
+    return false;
 }
 
 static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
@@ -341,8 +373,8 @@ static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
                              .queue_id = qid };
     if (c.end - c.p > 3 && memcmp(c.p, "to=", 3) == 0)
         return bs_pf_delivery(&c, ev);
-    struct bs_slice d = bs_pf_daemon(rec->program);
-    if (bs_pf_is_qmgr(d)) {
+    struct bs_slice program = rec->program;
+    if (bs_pf_is_qmgr(program)) {
         if (BS_PF_LIT(&c, "from="))
             return bs_pf_qmgr_from(&c, ev);
         if (c.end - c.p == 7 && BS_PF_LIT(&c, "removed")) {
@@ -351,16 +383,17 @@ static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
         }
         return BS_PARSE_SKIPPED;
     }
-    if (BS_SLICE_EQ(d, "cleanup") && BS_PF_LIT(&c, "message-id=")) {
+    if (BS_PF_DAEMON_IS(program, "cleanup") &&
+        BS_PF_LIT(&c, "message-id=")) {
         ev->kind = BS_EV_MESSAGE_NEW;
         return BS_PARSE_EVENT;
     }
-    if (BS_SLICE_EQ(d, "postsuper") && c.end - c.p == 7 &&
+    if (BS_PF_DAEMON_IS(program, "postsuper") && c.end - c.p == 7 &&
         BS_PF_LIT(&c, "removed")) {
         ev->kind = BS_EV_MESSAGE_DELETED;
         return BS_PARSE_EVENT;
     }
-    if (BS_SLICE_EQ(d, "bounce") &&
+    if (BS_PF_DAEMON_IS(program, "bounce") &&
         (BS_PF_LIT(&c, "sender non-delivery notification: ") ||
          BS_PF_LIT(&c, "sender delay notification: ") ||
          BS_PF_LIT(&c, "sender delivery status notification: ") ||
@@ -369,10 +402,7 @@ static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
         return BS_PARSE_EVENT;
     }
     /* A delivery-looking line of an unexpected shape. */
-    size_t rest = (size_t)(c.end - c.p);
-    if (bs_memmem(c.p, rest, "status=", 7) &&
-        (bs_memmem(c.p, rest, "to=<", 4) ||
-         bs_memmem(c.p, rest, "relay=", 6)))
+    if (bs_pf_looks_like_delivery(c.p, c.end))
         return BS_PARSE_UNPARSED;
     return BS_PARSE_SKIPPED;
 }

@@ -563,6 +563,20 @@ static const struct result_case result_cases[] = {
       BS_PARSE_UNPARSED },
     { PF("qmgr", "2211") "5D6E7F8095: from=<amy@example.org",
       BS_PARSE_UNPARSED },
+    /* another daemon's queue-id line with "status=" and "to=<" or
+     * "relay=" anywhere in it */
+    { PF("smtpd", "3946") "5D6E7F8097: client=x, status=sent, to=<a@b>",
+      BS_PARSE_UNPARSED },
+    { PF("smtpd", "3946") "5D6E7F8098: status=x relay=y", BS_PARSE_UNPARSED },
+    { PF("pickup", "3946") "5D6E7F8099: xstatus=1 orig_to=<a>",
+      BS_PARSE_UNPARSED },
+    { PF("cleanup", "3946") "5D6E7F809A: relay=, status=", BS_PARSE_UNPARSED },
+    { PF("smtpd", "3946") "5D6E7F809B: status=1 to=", BS_PARSE_SKIPPED },
+    { PF("smtpd", "3946") "5D6E7F809C: status relay=1 to=<a>",
+      BS_PARSE_SKIPPED },
+    { PF("smtpd", "3946") "5D6E7F809D: tatus=1 to=<a>", BS_PARSE_SKIPPED },
+    { PF("smtpd", "3946") "5D6E7F809E: =status=1 elay=<a> o=<",
+      BS_PARSE_SKIPPED },
     { PF("qmgr", "2211") "5D6E7F8096: from=<amy@example.org>, queued",
       BS_PARSE_UNPARSED },
 };
@@ -639,14 +653,21 @@ START_TEST(test_foreign_line)
 END_TEST
 
 /* The parser reads only the message's length: every prefix of a delivery
- * record parses without reading past it (checked under ASan), and none of
- * them is an event that claims a text beyond the cut. */
+ * record, and of another daemon's line that looks like one, parses
+ * without reading past it (checked under ASan), gives the same result
+ * whatever byte follows the cut, and is never an event that claims a
+ * text beyond the cut. */
+static const char *const truncated_lines[] = {
+    PF("smtp", "4711") "3F2A81C0B7: to=<ann@mail.example.net>, "
+    "orig_to=<a@b.example>, relay=mx.mail.example.net[198.51.100.25]:25, "
+    "delay=1.2, delays=0.1/0.01/0.6/0.5, dsn=2.0.0, status=sent (250 2.0.0 "
+    "Ok)",
+    PF("smtpd", "3946") "5D6E7F8097: client=x, status=sent, to=<a@b>",
+};
+
 START_TEST(test_truncated_prefixes)
 {
-    static const char line[] = PF("smtp", "4711") "3F2A81C0B7: "
-        "to=<ann@mail.example.net>, orig_to=<a@b.example>, "
-        "relay=mx.mail.example.net[198.51.100.25]:25, delay=1.2, "
-        "delays=0.1/0.01/0.6/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok)";
+    const char *line = truncated_lines[_i];
     struct bs_syslog_year y;
     struct bs_syslog_record rec;
     struct bs_event ev;
@@ -654,12 +675,17 @@ START_TEST(test_truncated_prefixes)
     ck_assert_int_eq(bs_syslog_parse(&y, line, strlen(line), &rec),
                      BS_SYSLOG_OK);
     const char *msg = rec.message.ptr;
-    for (size_t n = 0; n <= rec.message.len; n++) {
+    size_t len = rec.message.len;
+    for (size_t n = 0; n <= len; n++) {
         char *copy = bs_xstrndup(msg, n); /* exact-size heap copy */
         rec.message = bs_slice_make(copy, n);
         enum bs_parse_result res = bs_postfix_parser.parse(&rec, &ev);
         if (res == BS_PARSE_EVENT)
             ck_assert(ev.text.ptr + ev.text.len <= copy + n);
+        free(copy);
+        copy = bs_xstrndup(msg, n < len ? n + 1 : n); /* the next byte */
+        rec.message = bs_slice_make(copy, n);
+        ck_assert_int_eq(bs_postfix_parser.parse(&rec, &ev), res);
         free(copy);
     }
 }
@@ -802,7 +828,8 @@ static Suite *postfix_suite(void)
     tc = tcase_create("results");
     tcase_add_loop_test(tc, test_result_lines, 0,
                         (int)BS_ARRAY_LEN(result_cases));
-    tcase_add_test(tc, test_truncated_prefixes);
+    tcase_add_loop_test(tc, test_truncated_prefixes, 0,
+                        (int)BS_ARRAY_LEN(truncated_lines));
     tcase_add_test(tc, test_usual_shape_as_walk);
     suite_add_tcase(s, tc);
 
