@@ -341,23 +341,45 @@ static bool bs_pf_is_qmgr(struct bs_slice program)
            BS_PF_DAEMON_IS(program, "oqmgr");
 }
 
+/* What the bytes before the '=' at q (p is the start) make: "status=",
+ * or "to=<" or "relay=". */
+struct bs_pf_keys_seen {
+    bool status, to_or_relay;
+};
+
+static bool bs_pf_key_before(const char *p, const char *q, const char *end,
+                             struct bs_pf_keys_seen *k)
+{
+    size_t before = (size_t)(q - p);
+    if (before >= 6 && bs_mem_eq(q - 6, "status", 6))
+        k->status = true;
+    if ((before >= 2 && q[-2] == 't' && q[-1] == 'o' && q + 1 < end &&
+         q[1] == '<') ||
+        (before >= 5 && bs_mem_eq(q - 5, "relay", 5)))
+        k->to_or_relay = true;
+    return k->status && k->to_or_relay;
+}
+
 /* Does [p, end) hold "status=" and also "to=<" or "relay="? Each ends at
- * (or has) an '=', so only the bytes around each '=' are compared. */
+ * (or has) an '=', so only the bytes around each '=' are compared, in
+ * one pass over the line. */
 static bool bs_pf_looks_like_delivery(const char *p, const char *end)
 {
-    bool status = false, to_or_relay = false;
-    for (const char *q = p; (q = bs_find_any3(q, end, '=', '=', '=')) < end;
-         q++) {
-        size_t before = (size_t)(q - p);
-        if (before >= 6 && bs_mem_eq(q - 6, "status", 6))
-            status = true;
-        if ((before >= 2 && q[-2] == 't' && q[-1] == 'o' && q + 1 < end &&
-             q[1] == '<') ||
-            (before >= 5 && bs_mem_eq(q - 5, "relay", 5)))
-            to_or_relay = true;
-        if (status && to_or_relay)
-            return true;
+    struct bs_pf_keys_seen k = { false, false };
+    const char *q = p;
+#ifdef BS_SCAN_SSE2
+    const __m128i eq = _mm_set1_epi8('=');
+    for (; end - q >= 16; q += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, eq));
+        for (; m; m &= m - 1)
+            if (bs_pf_key_before(p, q + __builtin_ctz(m), end, &k))
+                return true;
     }
+#endif
+    for (; q < end; q++)
+        if (*q == '=' && bs_pf_key_before(p, q, end, &k))
+            return true;
     return false;
 }
 
