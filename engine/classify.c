@@ -267,8 +267,7 @@ static bool bs_rule_more_literals(struct bs_classifier *c, int k,
     if (!bs_prefilter_has_more(c->prefilter, k))
         return true;
     if (!*lowered) {
-        for (size_t i = 0; i < text.len; i++)
-            c->lower[i] = bs_ascii_lower(text.ptr[i]);
+        bs_ascii_lower_copy(c->lower, text.ptr, text.len);
         *lowered = true;
     }
     return bs_prefilter_more_hold(c->prefilter, k, c->lower, text.len);

@@ -137,8 +137,7 @@ static uint32_t bs_intern_folded(struct bs_intern *t, const char *s,
     if (n == 0)
         return bs_intern(t, "", 0);
     char *tmp = n <= sizeof small ? small : bs_xmalloc(n);
-    for (size_t i = 0; i < n; i++)
-        tmp[i] = bs_ascii_lower(s[i]);
+    bs_ascii_lower_copy(tmp, s, n);
     uint32_t id = bs_intern(t, tmp, n);
     if (tmp != small)
         free(tmp);

@@ -311,8 +311,7 @@ static int bs_provider_match(const struct bs_provider_table *t,
     if (name.len == 0 || name.len > BS_NAME_MAX)
         return -1;
     char key[BS_NAME_MAX + 2];
-    for (size_t i = 0; i < name.len; i++)
-        key[1 + i] = bs_ascii_lower(name.ptr[i]);
+    bs_ascii_lower_copy(key + 1, name.ptr, name.len);
     key[0] = domain ? 'E' : 'e';
     int r = bs_provider_try(t, key, name.len + 1);
     if (r >= 0)
@@ -414,8 +413,7 @@ static int bs_provider_by_signature(const struct bs_provider_table *t,
     if (t->nsignatures && text.len <= sizeof low) {
         /* Lower-cased once, then searched in one pass, or with the
          * library's fast search per word. */
-        for (size_t i = 0; i < text.len; i++)
-            low[i] = bs_ascii_lower(text.ptr[i]);
+        bs_ascii_lower_copy(low, text.ptr, text.len);
         if (t->nfirst <= 3) {
             size_t i = bs_first_signature(t, low, low + text.len);
             return i < t->nsignatures ? (int)t->signatures[i].provider

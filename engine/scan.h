@@ -241,6 +241,25 @@ static inline uint64_t bs_ascii_lower8(uint64_t v)
     return v | (upper >> 2);
 }
 
+/* dst gets the n bytes of src with ASCII upper case made lower, eight at
+ * a time; nothing outside src[0, n) is read nor outside dst[0, n)
+ * written (the last eight overlap the ones before). dst may be src. */
+static inline void bs_ascii_lower_copy(char *dst, const char *src, size_t n)
+{
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = bs_ascii_lower(src[i]);
+        return;
+    }
+    uint64_t v;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+        v = bs_ascii_lower8(bs_load64(src + i));
+        memcpy(dst + i, &v, 8);
+    }
+    v = bs_ascii_lower8(bs_load64(src + n - 8));
+    memcpy(dst + n - 8, &v, 8);
+}
+
 /* n bytes at a and b are equal (memcmp() == 0 without the call, for the
  * short keys of hash tables and caches). */
 static inline bool bs_mem_eq(const void *a, const void *b, size_t n)

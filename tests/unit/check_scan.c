@@ -6,7 +6,8 @@
  * dense), with the stop characters at the edges of eight-byte words,
  * high-bit bytes next to them (borrows across bytes), and the buffer's
  * end exactly where a read past it would see a match; and the recipient
- * hash (bs_hash_lower) against its byte-by-byte definition.
+ * hash (bs_hash_lower) and the lower-cased copy (bs_ascii_lower_copy)
+ * against their byte-by-byte definitions.
  */
 #include "scan.h"
 #include "support.h"
@@ -207,6 +208,35 @@ START_TEST(test_hash_lower_matches_naive)
 }
 END_TEST
 
+/* Every length to 40 at every alignment, bytes at the edges of A-Z and
+ * high-bit ones; the guard bytes around dst stay as they were, and a copy
+ * onto itself gives the same. */
+START_TEST(test_ascii_lower_copy_matches_naive)
+{
+    char src[64], dst[64], want[64], self[64];
+    unsigned seed = 29;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (size_t)rand_r(&seed) % 41;
+        size_t from = (size_t)rand_r(&seed) % 9;
+        for (size_t i = 0; i < sizeof src; i++)
+            src[i] = rand_r(&seed) % 3 ? "@AMZ[`amz{\x80\xc1\xda"
+                                             [rand_r(&seed) % 13]
+                                       : (char)(rand_r(&seed) % 256);
+        memset(dst, '#', sizeof dst);
+        memcpy(want, dst, sizeof want);
+        for (size_t i = 0; i < n; i++) {
+            char c = src[from + i];
+            want[from + i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+        }
+        bs_ascii_lower_copy(dst + from, src + from, n);
+        ck_assert_int_eq(memcmp(dst, want, sizeof dst), 0);
+        memcpy(self, src, sizeof self);
+        bs_ascii_lower_copy(self + from, self + from, n);
+        ck_assert_int_eq(memcmp(self + from, want + from, n), 0);
+    }
+}
+END_TEST
+
 /* Every byte value in every position, between hex digits. */
 START_TEST(test_is_hex8_matches_naive)
 {
@@ -269,6 +299,7 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, test_mem_eq_matches_memcmp);
     tcase_add_test(tc, test_memmem_matches_naive);
     tcase_add_test(tc, test_hash_lower_matches_naive);
+    tcase_add_test(tc, test_ascii_lower_copy_matches_naive);
     tcase_add_test(tc, test_is_hex8_matches_naive);
     tcase_add_test(tc, test_u64_decimal);
     suite_add_tcase(s, tc);
