@@ -51,9 +51,8 @@ static inline bool bs_slice_starts(struct bs_slice s, const char *lit,
 const char *bs_memmem(const char *hay, size_t hay_len, const char *needle,
                       size_t n);
 
-/* A 64-bit hash of n bytes for the in-memory tables (eight bytes per
- * step; its values are never written out). */
-uint64_t bs_hash_bytes(const void *p, size_t n);
+/* bs_hash_bytes, the 64-bit hash of the in-memory tables (its values are
+ * never written out), is inline in scan.h. */
 /* 64-bit FNV-1a of the ASCII-lower-cased bytes: recipients' hashes, whose
  * values state files keep, so it must not change. */
 uint64_t bs_hash_lower(const void *p, size_t n);

@@ -57,38 +57,6 @@ char *bs_xstrndup(const char *s, size_t n)
     return p;
 }
 
-/* Eight bytes a step, each step a multiply and a shift (the splitmix64
- * finaliser's constants): quality enough for tables keyed by short
- * strings, and several times faster than a byte-wise hash. */
-uint64_t bs_hash_bytes(const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    bool long_key = n >= 8;
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
-    while (n >= 8) {
-        h = (h ^ bs_load64(s)) * 0xbf58476d1ce4e5b9ULL;
-        h ^= h >> 31;
-        s += 8;
-        n -= 8;
-    }
-    if (n) {
-        /* The last 1..7 bytes without a byte loop: the eight bytes that
-         * end the key (overlapping the step before), or for a short key
-         * two overlapping halves or three single bytes. */
-        uint64_t v;
-        if (long_key)
-            v = bs_load64(s + n - 8) >> (8 * (8 - n));
-        else if (n >= 4)
-            v = bs_load32(s) | (uint64_t)bs_load32(s + n - 4) << 32;
-        else
-            v = s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16;
-        h = (h ^ v) * 0x94d049bb133111ebULL;
-        h ^= h >> 29;
-    }
-    h *= 0xbf58476d1ce4e5b9ULL;
-    return h ^ (h >> 32);
-}
-
 /* FNV-1a of the lower-cased bytes (its values are kept in state files):
  * eight bytes are lower-cased at once, then hashed one by one. */
 uint64_t bs_hash_lower(const void *p, size_t n)
