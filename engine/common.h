@@ -20,6 +20,14 @@
 #define BS_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define BS_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/* Inlined even where GCC's size estimate would leave a call: only for a
+ * per-line function whose inlining a benchmark has shown to pay. */
+#if defined(__GNUC__)
+#define BS_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define BS_ALWAYS_INLINE inline
+#endif
+
 struct bs_slice {
     const char *ptr;
     size_t len;

@@ -147,8 +147,10 @@ void bs_engine_note_time(struct bs_engine *e, int64_t t)
     }
 }
 
-static void bs_engine_line(void *ctx, const char *line, size_t len,
-                           bool oversize)
+/* One line (inlined into the loop of bs_engine_log_bytes: 1.6% of the
+ * instructions of a Postfix log, 1.8% of a qmail one). */
+static BS_ALWAYS_INLINE void bs_engine_line(void *ctx, const char *line,
+                                            size_t len, bool oversize)
 {
     struct bs_engine *e = ctx;
     e->stats.read++;
@@ -187,10 +189,18 @@ static void bs_engine_line(void *ctx, const char *line, size_t len,
     }
 }
 
+/* A log's bytes to lines, each to bs_engine_line: bs_lines_feed with the
+ * loop here, where the call for each line can be inlined. */
 static void bs_engine_log_bytes(void *ctx, const char *data, size_t len)
 {
     struct bs_engine *e = ctx;
-    bs_lines_feed(&e->lines, data, len, bs_engine_line, e);
+    const char *end = data + len, *line;
+    const char *p = bs_lines_resume(&e->lines, data, end, bs_engine_line, e);
+    size_t n;
+    bool oversize;
+    while (bs_lines_next(&e->lines, &p, end, &line, &n, &oversize))
+        bs_engine_line(e, line, n, oversize);
+    bs_lines_hold(&e->lines, p, end, bs_engine_line, e);
 }
 
 /* Decoded bytes: a log's go straight to the line splitter; the start of
@@ -199,7 +209,7 @@ static void bs_engine_plain(void *ctx, const char *data, size_t len)
 {
     struct bs_engine *e = ctx;
     if (e->input_kind == BS_INPUT_LOG)
-        bs_lines_feed(&e->lines, data, len, bs_engine_line, e);
+        bs_engine_log_bytes(e, data, len);
     else
         bs_mail_route(e, data, len, bs_engine_log_bytes);
 }

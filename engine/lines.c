@@ -51,33 +51,46 @@ static void bs_lines_carry(struct bs_lines *l, const char *p, size_t n,
     l->skipping = true;
 }
 
+const char *bs_lines_resume(struct bs_lines *l, const char *p,
+                            const char *end, bs_line_fn *fn, void *ctx)
+{
+    if (p >= end || (!l->carry_len && !l->skipping))
+        return p;
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    if (!nl) {
+        bs_lines_carry(l, p, (size_t)(end - p), fn, ctx);
+        return end;
+    }
+    if (l->skipping) {
+        l->skipping = false;
+    } else {
+        bs_lines_carry(l, p, (size_t)(nl - p), fn, ctx);
+        if (l->skipping)
+            l->skipping = false;
+        else
+            bs_lines_emit(l, l->carry, l->carry_len, false, fn, ctx);
+        l->carry_len = 0;
+    }
+    return nl + 1;
+}
+
+void bs_lines_hold(struct bs_lines *l, const char *p, const char *end,
+                   bs_line_fn *fn, void *ctx)
+{
+    if (p < end)
+        bs_lines_carry(l, p, (size_t)(end - p), fn, ctx);
+}
+
 void bs_lines_feed(struct bs_lines *l, const char *data, size_t len,
                    bs_line_fn *fn, void *ctx)
 {
-    const char *p = data, *end = data + len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl) {
-            bs_lines_carry(l, p, (size_t)(end - p), fn, ctx);
-            return;
-        }
-        size_t n = (size_t)(nl - p);
-        if (l->skipping) {
-            l->skipping = false;
-        } else if (l->carry_len) {
-            bs_lines_carry(l, p, n, fn, ctx);
-            if (l->skipping)
-                l->skipping = false;
-            else
-                bs_lines_emit(l, l->carry, l->carry_len, false, fn, ctx);
-            l->carry_len = 0;
-        } else if (n > l->max_len) {
-            bs_lines_emit(l, p, l->max_len, true, fn, ctx);
-        } else {
-            bs_lines_emit(l, p, n, false, fn, ctx);
-        }
-        p = nl + 1;
-    }
+    const char *end = data + len, *p = bs_lines_resume(l, data, end, fn, ctx);
+    const char *line;
+    size_t n;
+    bool oversize;
+    while (bs_lines_next(l, &p, end, &line, &n, &oversize))
+        fn(ctx, line, n, oversize);
+    bs_lines_hold(l, p, end, fn, ctx);
 }
 
 void bs_lines_finish(struct bs_lines *l, bs_line_fn *fn, void *ctx)

@@ -33,6 +33,48 @@ void bs_lines_init(struct bs_lines *l, size_t max_len);
 void bs_lines_fini(struct bs_lines *l);
 void bs_lines_feed(struct bs_lines *l, const char *data, size_t len,
                    bs_line_fn *fn, void *ctx);
+
+/* The same lines for a loop of the caller's own, without a call through
+ * fn for each line that lies wholly in the chunk:
+ *     const char *p = bs_lines_resume(l, data, end, fn, ctx);
+ *     while (bs_lines_next(l, &p, end, &line, &n, &oversize))
+ *         ... the line ...
+ *     bs_lines_hold(l, p, end, fn, ctx);
+ * is bs_lines_feed(l, data, end - data, fn, ctx). bs_lines_resume ends a
+ * line carried from earlier chunks (through fn) and returns where the
+ * chunk's own lines start (end when the chunk ends inside the carried
+ * line); bs_lines_hold keeps the unterminated rest for the next chunk
+ * (fn gets it cut if it outgrows max_len). */
+const char *bs_lines_resume(struct bs_lines *l, const char *p,
+                            const char *end, bs_line_fn *fn, void *ctx);
+void bs_lines_hold(struct bs_lines *l, const char *p, const char *end,
+                   bs_line_fn *fn, void *ctx);
+
+/* The next line of [*p, end) whose '\n' is there (then *p is after it),
+ * as fn would get it; false when there is none. */
+static inline bool bs_lines_next(struct bs_lines *l, const char **p,
+                                 const char *end, const char **line,
+                                 size_t *n, bool *oversize)
+{
+    if (*p >= end)
+        return false;
+    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+    if (!nl)
+        return false;
+    size_t len = (size_t)(nl - *p);
+    *line = *p;
+    *p = nl + 1;
+    l->lines++;
+    *oversize = len > l->max_len;
+    if (*oversize) {
+        l->oversize++;
+        len = l->max_len;
+    } else if (len && (*line)[len - 1] == '\r') {
+        len--;
+    }
+    *n = len;
+    return true;
+}
 /* End of input: deliver a pending unterminated line, reset the state. */
 void bs_lines_finish(struct bs_lines *l, bs_line_fn *fn, void *ctx);
 
