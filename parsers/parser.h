@@ -52,31 +52,49 @@ struct bs_parser_cache {
     unsigned char len[BS_PARSER_CACHE_SLOTS]; /* 0: empty slot */
     const struct bs_parser_ops *ops[BS_PARSER_CACHE_SLOTS];
 };
-/* The slot a name is looked for in first; the next one is the second. */
+/* The slot a name is looked for in first (the next one is the second):
+ * from its length and last eight bytes, where the daemons of one MTA
+ * differ ("postfix/qmgr", "postfix/smtp", "postfix/virtual"). */
 static inline unsigned bs_parser_cache_slot(struct bs_slice program)
 {
-    const unsigned char *p = (const unsigned char *)program.ptr;
+    const char *p = program.ptr;
     size_t n = program.len;
-    uint32_t h = (uint32_t)n ^ (uint32_t)p[0] << 8 ^
-                 (uint32_t)p[n / 2] << 16 ^ (uint32_t)p[n - 1] << 24;
+    uint64_t v;
+    if (n >= 8)
+        v = bs_load64(p + n - 8);
+    else if (n >= 4)
+        v = bs_load32(p) | (uint64_t)bs_load32(p + n - 4) << 32;
+    else
+        v = (unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+            (uint64_t)(unsigned char)p[n - 1] << 16;
     _Static_assert(BS_PARSER_CACHE_SLOTS == 128, "the slot has 7 bits");
-    return (h * 0x9e3779b1u) >> 25;
+    return (unsigned)(((v ^ n) * 0x9e3779b97f4a7c15ULL) >> 57);
 }
 
-/* bs_parser_for_program_cached after a miss in the first slot. */
+static inline bool bs_parser_cache_has(const struct bs_parser_cache *c,
+                                       unsigned k, struct bs_slice program)
+{
+    return c->len[k] == program.len &&
+           bs_mem_eq(c->name[k], program.ptr, program.len);
+}
+
+/* bs_parser_for_program_cached after a miss in both slots: the lookup,
+ * remembered. */
 const struct bs_parser_ops *bs_parser_cache_miss(struct bs_parser_cache *c,
                                                  struct bs_slice program);
 
-/* bs_parser_for_program, remembered in c (names up to 40 bytes). The
- * first slot is looked at here, inline: it is where a log's programs
- * are found on nearly every line. */
+/* bs_parser_for_program, remembered in c (names up to 40 bytes). The two
+ * slots are looked at here, inline: a log's programs are found there on
+ * nearly every line. */
 static inline const struct bs_parser_ops *bs_parser_for_program_cached(
     struct bs_parser_cache *c, struct bs_slice program)
 {
     if (program.len > 0 && program.len < BS_PARSER_CACHE_NAME) {
         unsigned k = bs_parser_cache_slot(program);
-        if (c->len[k] == program.len &&
-            bs_mem_eq(c->name[k], program.ptr, program.len))
+        if (bs_parser_cache_has(c, k, program))
+            return c->ops[k];
+        k = (k + 1) % BS_PARSER_CACHE_SLOTS;
+        if (bs_parser_cache_has(c, k, program))
             return c->ops[k];
     }
     return bs_parser_cache_miss(c, program);

@@ -20,15 +20,10 @@ const struct bs_parser_ops *bs_parser_for_program(struct bs_slice program)
     return NULL;
 }
 
-/* Two slots by length and three characters (bs_parser_cache_slot): a
- * log has a handful of programs, so a lookup is one or two comparisons. */
-static bool bs_parser_cache_has(const struct bs_parser_cache *c, unsigned k,
-                                struct bs_slice program)
-{
-    return c->len[k] == program.len &&
-           bs_mem_eq(c->name[k], program.ptr, program.len);
-}
-
+/* Two slots per name (bs_parser_cache_slot and the next): a log has a
+ * handful of programs, so a lookup is one or two comparisons. A new name
+ * takes the second slot if the first is taken and the second free, else
+ * the first. */
 const struct bs_parser_ops *bs_parser_cache_miss(struct bs_parser_cache *c,
                                                  struct bs_slice program)
 {
@@ -36,8 +31,6 @@ const struct bs_parser_ops *bs_parser_cache_miss(struct bs_parser_cache *c,
         return bs_parser_for_program(program);
     unsigned k = bs_parser_cache_slot(program);
     unsigned k2 = (k + 1) % BS_PARSER_CACHE_SLOTS;
-    if (bs_parser_cache_has(c, k2, program))
-        return c->ops[k2];
     const struct bs_parser_ops *ops = bs_parser_for_program(program);
     if (c->len[k] && !c->len[k2])
         k = k2;

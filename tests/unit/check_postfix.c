@@ -638,6 +638,42 @@ START_TEST(test_program_claims)
 }
 END_TEST
 
+/* The per-engine cache of program -> parser answers as the lookup does,
+ * for names that share slots (same length and ending), names too long to
+ * be kept, the empty name, and after many names have pushed others out. */
+START_TEST(test_program_cache)
+{
+    static const char *const names[] = {
+        "postfix/qmgr", "postfix/smtp", "postfix/lmtp", "postfix/virtual",
+        "postfix-a/smtp", "postfix-b/smtp", "postfix-c/smtp", "opendkim",
+        "postfix/error", "postfix/postsuper", "qmail", "qmail-send", "p",
+        "dovecot", "", "postfix/a-very-long-name-of-forty-bytes-or-more",
+        "postfix/submission/smtpd", "postfix-out/submission/smtpd",
+        "postfix/cleanup", "qmail-x/cleanup", /* one slot, two parsers */
+    };
+    struct bs_parser_cache *c = calloc(1, sizeof *c);
+    ck_assert_ptr_nonnull(c);
+    char extra[32];
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < BS_ARRAY_LEN(names); i++) {
+            struct bs_slice p = bs_slice_make(names[i], strlen(names[i]));
+            for (int again = 0; again < 2; again++)
+                ck_assert_msg(bs_parser_for_program_cached(c, p) ==
+                                  bs_parser_for_program(p),
+                              "\"%s\"", names[i]);
+        }
+        for (int k = 0; k < 300; k++) { /* more names than slots */
+            int n = snprintf(extra, sizeof extra, "postfix-%d/%s", k,
+                             k % 2 ? "smtp" : "nosuch");
+            struct bs_slice p = bs_slice_make(extra, (size_t)n);
+            ck_assert(bs_parser_for_program_cached(c, p) ==
+                      bs_parser_for_program(p));
+        }
+    }
+    free(c);
+}
+END_TEST
+
 /* A foreign line goes nowhere: its program is claimed by no parser. */
 START_TEST(test_foreign_line)
 {
@@ -836,6 +872,7 @@ static Suite *postfix_suite(void)
     tc = tcase_create("programs");
     tcase_add_loop_test(tc, test_program_claims, 0,
                         (int)BS_ARRAY_LEN(program_cases));
+    tcase_add_test(tc, test_program_cache);
     tcase_add_test(tc, test_foreign_line);
     suite_add_tcase(s, tc);
     return s;
