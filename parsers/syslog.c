@@ -445,6 +445,21 @@ static inline bool bs_host_and_program_fast(const char *s, const char *end,
     struct bs_cursor c = { s + prog + __builtin_ctzll(after), end };
     r->host = bs_slice_make(s, host);
     r->program = bs_slice_make(s + prog, (size_t)(c.p - s - prog));
+    /* "[pid]:" with one to seven digits, from one word; anything else
+     * (longer pids, ": " without one) by bs_pid_and_message */
+    const char *b = c.p;
+    if (*b == '[' && end - b >= 11) { /* '[', 8 bytes, "]:" after 7 */
+        uint64_t other = ~bs_scan_run_bytes(bs_load64(b + 1), false) &
+                         0x8080808080808080ULL;
+        unsigned n = other ? (unsigned)__builtin_ctzll(other) >> 3 : 8;
+        if (n >= 1 && n <= 7 && b[1 + n] == ']' && b[2 + n] == ':') {
+            r->pid = bs_slice_make(b + 1, n);
+            c.p = b + 3 + n;
+            bs_lit(&c, ' ');
+            r->message = bs_slice_make(c.p, (size_t)(end - c.p));
+            return true;
+        }
+    }
     return bs_pid_and_message(&c, r);
 }
 #endif
