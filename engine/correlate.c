@@ -220,7 +220,7 @@ struct bs_message *bs_correlator_upsert(struct bs_correlator *c,
         m = &c->slots[i];
     }
     c->tags[i] = bs_qid_tag(h);
-    memcpy(m->qid, qid.ptr, qid.len);
+    bs_copy_short(m->qid, qid.ptr, qid.len); /* <= BS_QUEUE_ID_MAX */
     m->qid_len = (uint8_t)qid.len;
     m->last_time = now;
     c->count++;

@@ -275,6 +275,42 @@ static inline uint64_t bs_hash_bytes(const void *p, size_t n)
     return h ^ (h >> 32);
 }
 
+/* memcpy of at most 32 bytes without the library call (for keys and ids
+ * built on every event): the first and the last 16, 8, 4 or single bytes,
+ * overlapping, so no byte outside [0, n) is read or written. */
+static inline void bs_copy_short(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    uint64_t a, b, c, e;
+    if (n >= 16) { /* to 32 */
+        memcpy(&a, s, 8);
+        memcpy(&b, s + 8, 8);
+        memcpy(&c, s + n - 16, 8);
+        memcpy(&e, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + 8, &b, 8);
+        memcpy(d + n - 16, &c, 8);
+        memcpy(d + n - 8, &e, 8);
+    } else if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        memcpy(d, &x, 4);
+        memcpy(d + n - 4, &y, 4);
+    } else if (n) {
+        unsigned char x = s[0], y = s[n / 2], z = s[n - 1];
+        d[0] = x;
+        d[n / 2] = y;
+        d[n - 1] = z;
+    }
+}
+
 /* dst gets the n bytes of src with ASCII upper case made lower, eight at
  * a time; nothing outside src[0, n) is read nor outside dst[0, n)
  * written (the last eight overlap the ones before). dst may be src. */

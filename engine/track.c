@@ -33,9 +33,9 @@ static struct bs_slice bs_track_key(char tag, struct bs_slice ns,
         return bs_slice_make(buf, 0);
     buf[0] = tag;
     if (ns.len) /* an empty slice may carry a NULL pointer */
-        memcpy(buf + 1, ns.ptr, ns.len);
+        bs_copy_short(buf + 1, ns.ptr, ns.len);
     buf[1 + ns.len] = ':';
-    memcpy(buf + 2 + ns.len, id.ptr, id.len);
+    bs_copy_short(buf + 2 + ns.len, id.ptr, id.len);
     return bs_slice_make(buf, n);
 }
 

@@ -6,8 +6,8 @@
  * dense), with the stop characters at the edges of eight-byte words,
  * high-bit bytes next to them (borrows across bytes), and the buffer's
  * end exactly where a read past it would see a match; and the recipient
- * hash (bs_hash_lower) and the lower-cased copy (bs_ascii_lower_copy)
- * against their byte-by-byte definitions.
+ * hash (bs_hash_lower), the lower-cased copy (bs_ascii_lower_copy) and
+ * the short copy (bs_copy_short) against their byte-by-byte definitions.
  */
 #include "scan.h"
 #include "support.h"
@@ -237,6 +237,27 @@ START_TEST(test_ascii_lower_copy_matches_naive)
 }
 END_TEST
 
+/* Every length to 32 at every alignment of source and destination: the
+ * bytes arrive, and the guard bytes around them stay. */
+START_TEST(test_copy_short_matches_memcpy)
+{
+    unsigned char src[48], dst[48], want[48];
+    unsigned seed = 31;
+    for (size_t n = 0; n <= 32; n++)
+        for (size_t from = 0; from < 8; from++)
+            for (size_t to = 0; to < 8; to++) {
+                for (size_t i = 0; i < sizeof src; i++)
+                    src[i] = (unsigned char)rand_r(&seed);
+                memset(dst, 0xa5, sizeof dst);
+                memcpy(want, dst, sizeof want);
+                memcpy(want + to, src + from, n);
+                bs_copy_short(dst + to, src + from, n);
+                ck_assert_msg(memcmp(dst, want, sizeof dst) == 0,
+                              "n %zu from %zu to %zu", n, from, to);
+            }
+}
+END_TEST
+
 /* Every byte value in every position, between hex digits. */
 START_TEST(test_is_hex8_matches_naive)
 {
@@ -300,6 +321,7 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, test_memmem_matches_naive);
     tcase_add_test(tc, test_hash_lower_matches_naive);
     tcase_add_test(tc, test_ascii_lower_copy_matches_naive);
+    tcase_add_test(tc, test_copy_short_matches_memcpy);
     tcase_add_test(tc, test_is_hex8_matches_naive);
     tcase_add_test(tc, test_u64_decimal);
     suite_add_tcase(s, tc);
