@@ -75,6 +75,7 @@ static inline bool bs_lines_next(struct bs_lines *l, const char **p,
     *n = len;
     return true;
 }
+
 /* End of input: deliver a pending unterminated line, reset the state. */
 void bs_lines_finish(struct bs_lines *l, bs_line_fn *fn, void *ctx);
 

@@ -341,12 +341,14 @@ static bool bs_pf_is_qmgr(struct bs_slice program)
            BS_PF_DAEMON_IS(program, "oqmgr");
 }
 
-/* What the bytes before the '=' at q (p is the start) make: "status=",
- * or "to=<" or "relay=". */
+/* The keys of a delivery record seen in a line so far. */
 struct bs_pf_keys_seen {
     bool status, to_or_relay;
 };
 
+/* Notes what the '=' at q makes with the bytes around it ("status=",
+ * "to=<" or "relay=": p is where the rest of the line starts, end where
+ * it ends); true once both kinds are seen. */
 static bool bs_pf_key_before(const char *p, const char *q, const char *end,
                              struct bs_pf_keys_seen *k)
 {
