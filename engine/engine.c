@@ -69,6 +69,7 @@ struct bs_engine *bs_engine_new(const struct bs_engine_options *o,
     e->opts = *o;
     e->decode = bs_decode_new();
     bs_lines_init(&e->lines, o->max_line);
+    e->bare_parser = bs_parser_for_bare();
     e->providers = bs_provider_table_new();
     e->provider_cache = bs_xcalloc(1, sizeof *e->provider_cache);
     e->classifier = bs_classifier_new();
@@ -164,7 +165,7 @@ static BS_ALWAYS_INLINE void bs_engine_line(void *ctx, const char *line,
         return;
     }
     const struct bs_parser_ops *parser =
-        rec.bare ? bs_parser_for_bare()
+        rec.bare ? e->bare_parser
                  : bs_parser_for_program_cached(&e->parsers, rec.program);
     if (!parser) {
         e->stats.foreign++;

@@ -42,6 +42,7 @@ struct bs_engine {
     struct bs_lines lines;
     struct bs_syslog_year year;
     struct bs_parser_cache parsers; /* program -> parser */
+    const struct bs_parser_ops *bare_parser; /* bs_parser_for_bare() */
     struct bs_provider_table *providers;
     struct bs_provider_cache *provider_cache; /* bs_provider_decide_cached */
     struct bs_classifier *classifier;

@@ -132,8 +132,9 @@ static void bs_segment_replay(struct bs_engine *e,
         if (bs_syslog_parse(&scratch, line, n, &rec) != BS_SYSLOG_OK)
             continue;
         const struct bs_parser_ops *p =
-            rec.bare ? bs_parser_for_bare()
-                     : bs_parser_for_program(rec.program);
+            rec.bare ? e->bare_parser
+                     : bs_parser_for_program_cached(&e->parsers,
+                                                    rec.program);
         struct bs_event ev;
         if (p && p->parse(&rec, &ev) == BS_PARSE_EVENT) {
             ev.time = t;
