@@ -362,18 +362,6 @@ static void bs_pf_verify(const struct bs_prefilter *pf,
 }
 
 
-/* May a literal be indexed by this (folded) window? Its bucket, *h,
- * holds literals, and the second bitmap has it too. */
-static bool bs_pf_window_used(const struct bs_prefilter *pf,
-                              uint32_t window, uint32_t *h)
-{
-    *h = bs_pf_hash(window);
-    if (!((pf->bits[*h / 64] >> (*h % 64)) & 1))
-        return false;
-    uint32_t h2 = bs_pf_hash2(window);
-    return (pf->check[h2 / 64] >> (h2 % 64)) & 1;
-}
-
 /* The literals of bucket h (a used one), around position i. */
 static void bs_pf_probe(const struct bs_prefilter *pf, uint32_t h,
                         const unsigned char *p, size_t len, size_t i,
@@ -393,15 +381,17 @@ static void bs_pf_probe(const struct bs_prefilter *pf, uint32_t h,
     }
 }
 
-/* The window at i of the text, whose bucket is h (bs_pf_hash): probed
- * when the bucket holds literals and the second bitmap has it too. */
+/* The window at i of the text, its four bytes at w (p + i, but for the
+ * last three bytes' padded copy), whose bucket is h (bs_pf_hash of the
+ * folded window): probed when the bucket holds literals and the second
+ * bitmap has the window too. */
 static inline void bs_pf_try(const struct bs_prefilter *pf, uint32_t h,
-                             const unsigned char *p, size_t len, size_t i,
-                             uint64_t *cand)
+                             const unsigned char *w, const unsigned char *p,
+                             size_t len, size_t i, uint64_t *cand)
 {
     if (!((pf->bits[h / 64] >> (h % 64)) & 1))
         return;
-    uint32_t h2 = bs_pf_hash2(bs_load32(p + i) | BS_PF_FOLD4);
+    uint32_t h2 = bs_pf_hash2(bs_load32(w) | BS_PF_FOLD4);
     if ((pf->check[h2 / 64] >> (h2 % 64)) & 1)
         bs_pf_probe(pf, h, p, len, i, cand);
 }
@@ -416,7 +406,6 @@ void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
     if (len < 3)
         return;
     const unsigned char *q = p, *last = p + len - 4;
-    uint32_t h;
 #ifdef BS_SCAN_SSE2
     /* Sixteen windows a step: the four loads at q to q + 3 hold the
      * windows at q + o, q + o + 4, q + o + 8 and q + o + 12 as lanes,
@@ -434,26 +423,26 @@ void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
             __m128i even = _mm_mul_epu32(w, k);
             __m128i odd = _mm_mul_epu32(_mm_srli_epi64(w, 32), k);
             size_t i = (size_t)(q - p) + (size_t)o;
-            bs_pf_try(pf, (uint32_t)_mm_extract_epi16(even, 1), p, len, i,
-                      cand);
-            bs_pf_try(pf, (uint32_t)_mm_extract_epi16(odd, 1), p, len,
-                      i + 4, cand);
-            bs_pf_try(pf, (uint32_t)_mm_extract_epi16(even, 5), p, len,
-                      i + 8, cand);
-            bs_pf_try(pf, (uint32_t)_mm_extract_epi16(odd, 5), p, len,
-                      i + 12, cand);
+            bs_pf_try(pf, (uint32_t)_mm_extract_epi16(even, 1), p + i, p,
+                      len, i, cand);
+            bs_pf_try(pf, (uint32_t)_mm_extract_epi16(odd, 1), p + i + 4, p,
+                      len, i + 4, cand);
+            bs_pf_try(pf, (uint32_t)_mm_extract_epi16(even, 5), p + i + 8,
+                      p, len, i + 8, cand);
+            bs_pf_try(pf, (uint32_t)_mm_extract_epi16(odd, 5), p + i + 12,
+                      p, len, i + 12, cand);
         }
     }
 #endif
     for (; len >= 4 && q <= last; q++)
-        if (bs_pf_window_used(pf, bs_load32(q) | BS_PF_FOLD4, &h))
-            bs_pf_probe(pf, h, p, len, (size_t)(q - p), cand);
+        bs_pf_try(pf, bs_pf_hash(bs_load32(q) | BS_PF_FOLD4), q, p, len,
+                  (size_t)(q - p), cand);
     /* The last three bytes, and a blank after them: a literal of three
      * is indexed under every fourth byte with 0x20 set, and a longer one
      * cannot fit there. */
     unsigned char tail[4] = { p[len - 3], p[len - 2], p[len - 1], ' ' };
-    if (bs_pf_window_used(pf, bs_load32(tail) | BS_PF_FOLD4, &h))
-        bs_pf_probe(pf, h, p, len, len - 3, cand);
+    bs_pf_try(pf, bs_pf_hash(bs_load32(tail) | BS_PF_FOLD4), tail, p, len,
+              len - 3, cand);
 }
 
 bool bs_prefilter_filters(const struct bs_prefilter *pf, int i)
