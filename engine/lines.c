@@ -25,12 +25,7 @@ void bs_lines_fini(struct bs_lines *l)
 static void bs_lines_emit(struct bs_lines *l, const char *p, size_t n,
                           bool oversize, bs_line_fn *fn, void *ctx)
 {
-    if (!oversize && n && p[n - 1] == '\r')
-        n--;
-    l->lines++;
-    if (oversize)
-        l->oversize++;
-    fn(ctx, p, n, oversize);
+    fn(ctx, p, bs_lines_count(l, p, n, oversize), oversize);
 }
 
 /* Appends to the carry; delivers it cut when it reaches max_len. */

@@ -50,6 +50,19 @@ const char *bs_lines_resume(struct bs_lines *l, const char *p,
 void bs_lines_hold(struct bs_lines *l, const char *p, const char *end,
                    bs_line_fn *fn, void *ctx);
 
+/* A line of n bytes at line as fn gets it, counted: its length without
+ * the '\r' before its newline (a cut one keeps its last byte). */
+static inline size_t bs_lines_count(struct bs_lines *l, const char *line,
+                                    size_t n, bool oversize)
+{
+    l->lines++;
+    if (oversize) {
+        l->oversize++;
+        return n;
+    }
+    return n && line[n - 1] == '\r' ? n - 1 : n;
+}
+
 /* The next line of [*p, end) whose '\n' is there (then *p is after it),
  * as fn would get it; false when there is none. */
 static inline bool bs_lines_next(struct bs_lines *l, const char **p,
@@ -64,15 +77,8 @@ static inline bool bs_lines_next(struct bs_lines *l, const char **p,
     size_t len = (size_t)(nl - *p);
     *line = *p;
     *p = nl + 1;
-    l->lines++;
     *oversize = len > l->max_len;
-    if (*oversize) {
-        l->oversize++;
-        len = l->max_len;
-    } else if (len && (*line)[len - 1] == '\r') {
-        len--;
-    }
-    *n = len;
+    *n = bs_lines_count(l, *line, *oversize ? l->max_len : len, *oversize);
     return true;
 }
 
