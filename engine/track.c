@@ -32,7 +32,7 @@ static struct bs_slice bs_track_key(char tag, struct bs_slice ns,
     if (!id.len || n > BS_KEY_MAX)
         return bs_slice_make(buf, 0);
     buf[0] = tag;
-    if (ns.len) /* an empty slice may carry a NULL pointer */
+    if (ns.len) /* most keys have no queue name (and then no pointer) */
         bs_copy_short(buf + 1, ns.ptr, ns.len);
     buf[1 + ns.len] = ':';
     bs_copy_short(buf + 2 + ns.len, id.ptr, id.len);
