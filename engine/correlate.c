@@ -1,10 +1,13 @@
 /*
  * correlate.c - the queue-id table: open addressing, linear probing,
  * backward-shift deletion (no tombstones), sized for max_messages at a
- * load factor of at most one half. Beside the slots, a tag per slot (32
- * bits of the id's hash, never 0; 0 is empty) lets a probe pass other
- * messages without reading them: the tags of a run fit in a cache line,
- * the messages of a busy host's queue do not fit in the cache at all.
+ * load factor of at most one half. Beside the slots, a tag per slot (the
+ * low 31 bits of the id's hash and the top bit set, never 0; 0 is empty)
+ * lets a probe pass other messages without reading them: the tags of a
+ * run fit in a cache line, the messages of a busy host's queue do not fit
+ * in the cache at all. The tag holds the slot's home (the table has at
+ * most 2^31 slots), so moving entries (deletion, growth) reads no message
+ * and hashes no id.
  */
 #include "correlate.h"
 #include "scan.h"
@@ -25,6 +28,8 @@ struct bs_correlator *bs_correlator_new(size_t max_messages, int64_t ttl)
 {
     struct bs_correlator *c = bs_xcalloc(1, sizeof *c);
     c->max_messages = max_messages < 16 ? 16 : max_messages;
+    if (c->max_messages > BS_CORRELATOR_MAX_MESSAGES)
+        c->max_messages = BS_CORRELATOR_MAX_MESSAGES;
     c->ttl = ttl;
     c->nslots = 64;
     c->slots = bs_xcalloc(c->nslots, sizeof *c->slots);
@@ -50,17 +55,13 @@ static uint64_t bs_qid_hash(struct bs_slice q)
 
 static uint32_t bs_qid_tag(uint64_t h)
 {
-    return (uint32_t)(h >> 32) | 1u;
+    return (uint32_t)h | 0x80000000u;
 }
 
-static size_t bs_qid_home(const struct bs_correlator *c, uint64_t h)
+/* The slot a tag's id hashes to (nslots <= 2^31: within the low bits). */
+static size_t bs_tag_home(const struct bs_correlator *c, uint32_t tag)
 {
-    return h & (c->nslots - 1);
-}
-
-static struct bs_slice bs_slot_qid(const struct bs_correlator *c, size_t i)
-{
-    return bs_slice_make(c->slots[i].qid, c->slots[i].qid_len);
+    return tag & (c->nslots - 1);
 }
 
 /* The slot of qid (hash h), or the empty slot that ends its run. */
@@ -68,7 +69,7 @@ static size_t bs_correlator_probe(const struct bs_correlator *c,
                                   struct bs_slice qid, uint64_t h)
 {
     uint32_t tag = bs_qid_tag(h);
-    for (size_t i = bs_qid_home(c, h);; i = (i + 1) & (c->nslots - 1)) {
+    for (size_t i = bs_tag_home(c, tag);; i = (i + 1) & (c->nslots - 1)) {
         if (!c->tags[i])
             return i;
         const struct bs_message *m = &c->slots[i];
@@ -98,8 +99,7 @@ static void bs_correlator_grow(struct bs_correlator *c)
     for (size_t j = 0; j < oldn; j++) {
         if (!old_tags[j])
             continue;
-        uint64_t h = bs_qid_hash(bs_slice_make(old[j].qid, old[j].qid_len));
-        size_t i = bs_qid_home(c, h);
+        size_t i = bs_tag_home(c, old_tags[j]);
         while (c->tags[i])
             i = (i + 1) & (c->nslots - 1);
         c->slots[i] = old[j];
@@ -119,7 +119,7 @@ void bs_correlator_remove(struct bs_correlator *c, struct bs_message *m)
     /* Backward-shift: move later entries of the run into the hole. */
     for (size_t j = (i + 1) & (c->nslots - 1); c->tags[j];
          j = (j + 1) & (c->nslots - 1)) {
-        size_t home = bs_qid_home(c, bs_qid_hash(bs_slot_qid(c, j)));
+        size_t home = bs_tag_home(c, c->tags[j]);
         bool movable = i <= j ? (home <= i || home > j)
                               : (home <= i && home > j);
         if (movable) {

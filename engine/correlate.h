@@ -19,6 +19,9 @@
 #include "common.h"
 
 #define BS_QUEUE_ID_MAX 31
+/* A larger max_messages is taken as this (the table's slots, at most
+ * four per message, stay within 2^31). */
+#define BS_CORRELATOR_MAX_MESSAGES ((size_t)1 << 29)
 
 struct bs_pending {
     uint64_t rcpt_hash;   /* lower-cased recipient address */

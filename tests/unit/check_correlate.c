@@ -6,6 +6,7 @@
 #include "correlate.h"
 #include "support.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -118,6 +119,12 @@ START_TEST(test_pending_and_refused_ids)
                                             NULL, NULL));
     ck_assert_ptr_null(bs_correlator_upsert(c, BS_SLICE_LIT(""), 1, NULL,
                                             NULL));
+    bs_correlator_free(c);
+    /* A cap beyond what the tags can address is taken as the largest. */
+    c = bs_correlator_new(SIZE_MAX, 100);
+    ck_assert_ptr_nonnull(bs_correlator_upsert(c, BS_SLICE_LIT("ABCDE"), 1,
+                                               NULL, NULL));
+    ck_assert_ptr_nonnull(bs_correlator_find(c, BS_SLICE_LIT("ABCDE")));
     bs_correlator_free(c);
 }
 END_TEST
