@@ -197,20 +197,23 @@ static void bs_correlator_evict_oldest(struct bs_correlator *c,
     bs_correlator_evict_until(c, cutoff, evict_fn, ctx);
 }
 
-struct bs_message *bs_correlator_upsert(struct bs_correlator *c,
-                                        struct bs_slice qid, int64_t now,
-                                        bs_message_fn *evict_fn, void *ctx)
+/* The slot of qid, made when new (may evict others first); *existed
+ * tells which. NULL for a bad id. */
+static struct bs_message *bs_correlator_place(struct bs_correlator *c,
+                                              struct bs_slice qid,
+                                              int64_t now,
+                                              bs_message_fn *evict_fn,
+                                              void *ctx, bool *existed)
 {
+    *existed = false;
     if (qid.len == 0 || qid.len > BS_QUEUE_ID_MAX)
         return NULL;
     uint64_t h = bs_qid_hash(qid);
     size_t i = bs_correlator_probe(c, qid, h);
     struct bs_message *m = &c->slots[i];
-    if (c->tags[i]) {
-        if (now > m->last_time)
-            m->last_time = now;
+    *existed = c->tags[i] != 0;
+    if (*existed)
         return m;
-    }
     if (c->count >= c->max_messages || (c->count + 1) * 2 > c->nslots) {
         if (c->count >= c->max_messages)
             bs_correlator_evict_oldest(c, evict_fn, ctx);
@@ -224,6 +227,37 @@ struct bs_message *bs_correlator_upsert(struct bs_correlator *c,
     m->qid_len = (uint8_t)qid.len;
     m->last_time = now;
     c->count++;
+    return m;
+}
+
+struct bs_message *bs_correlator_upsert(struct bs_correlator *c,
+                                        struct bs_slice qid, int64_t now,
+                                        bs_message_fn *evict_fn, void *ctx)
+{
+    bool existed;
+    struct bs_message *m = bs_correlator_place(c, qid, now, evict_fn, ctx,
+                                               &existed);
+    if (existed && now > m->last_time)
+        m->last_time = now;
+    return m;
+}
+
+struct bs_message *bs_correlator_begin(struct bs_correlator *c,
+                                       struct bs_slice qid, int64_t now,
+                                       bs_message_fn *evict_fn,
+                                       bs_message_fn *forget_fn, void *ctx)
+{
+    bool existed;
+    struct bs_message *m = bs_correlator_place(c, qid, now, evict_fn, ctx,
+                                               &existed);
+    if (existed) { /* rare: an id reused before its end was logged */
+        forget_fn(ctx, m);
+        struct bs_message fresh = { .qid_len = m->qid_len,
+                                    .last_time = now };
+        memcpy(fresh.qid, m->qid, sizeof fresh.qid);
+        free(m->pending);
+        *m = fresh;
+    }
     return m;
 }
 

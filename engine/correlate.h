@@ -65,6 +65,14 @@ struct bs_message *bs_correlator_find(struct bs_correlator *c,
 struct bs_message *bs_correlator_upsert(struct bs_correlator *c,
                                         struct bs_slice qid, int64_t now,
                                         bs_message_fn *evict_fn, void *ctx);
+/* The message with this queue id, begun afresh (sender unknown, nothing
+ * pending): one already under the id is handed to forget_fn first, then
+ * emptied in place. NULL for a bad id. May evict others first, as
+ * bs_correlator_upsert. */
+struct bs_message *bs_correlator_begin(struct bs_correlator *c,
+                                       struct bs_slice qid, int64_t now,
+                                       bs_message_fn *evict_fn,
+                                       bs_message_fn *forget_fn, void *ctx);
 /* Forgets a message (after the caller has dealt with it). */
 void bs_correlator_remove(struct bs_correlator *c, struct bs_message *m);
 /* Evicts messages idle for longer than ttl before now. */

@@ -79,6 +79,25 @@ static struct bs_message *bs_track_message(struct bs_engine *e,
                                 ev->time, bs_track_on_evict, e);
 }
 
+/* An earlier message under a reused id: its pending recipients are
+ * dropped, as at its removal. */
+static void bs_track_on_reuse(void *ctx, struct bs_message *m)
+{
+    struct bs_engine *e = ctx;
+    e->out.pending_dropped += m->npending;
+}
+
+/* A new message: what the log said of an earlier one under its id is
+ * forgotten. */
+static void bs_track_begin(struct bs_engine *e, const struct bs_event *ev)
+{
+    char buf[BS_KEY_MAX + 1];
+    (void)bs_correlator_begin(e->correlator,
+                              bs_track_message_key(ev, ev->queue_id, buf),
+                              ev->time, bs_track_on_evict, bs_track_on_reuse,
+                              e);
+}
+
 static void bs_track_set_sender(struct bs_engine *e, struct bs_message *m,
                                 const struct bs_event *ev)
 {
@@ -458,8 +477,7 @@ void bs_engine_event(struct bs_engine *e, const struct bs_event *ev)
     struct bs_message *m;
     switch (ev->kind) {
     case BS_EV_MESSAGE_NEW:
-        bs_track_forget(e, ev, &e->out.pending_dropped);
-        (void)bs_track_message(e, ev, ev->queue_id);
+        bs_track_begin(e, ev);
         break;
     case BS_EV_MESSAGE_SENDER:
         m = bs_track_message(e, ev, ev->queue_id);

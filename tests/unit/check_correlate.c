@@ -129,12 +129,48 @@ START_TEST(test_pending_and_refused_ids)
 }
 END_TEST
 
+/* A message begun under an id in use: the one there is handed over
+ * first, then emptied in place; a new id hands nothing over. */
+START_TEST(test_begin_empties_a_reused_id)
+{
+    struct bs_correlator *c = bs_correlator_new(1000, 100);
+    struct evictions reused = { 0, 0 };
+    struct bs_message *m = bs_correlator_upsert(c, BS_SLICE_LIT("p:AB12C"),
+                                                5, NULL, NULL);
+    m->sender = 7;
+    m->sender_known = true;
+    m->held = true;
+    bs_message_add_pending(m, 1);
+    bs_message_add_pending(m, 2);
+    m = bs_correlator_begin(c, BS_SLICE_LIT("p:AB12C"), 9, NULL,
+                            count_evicted, &reused);
+    ck_assert_int_eq(reused.messages, 1);
+    ck_assert_uint_eq(reused.pending, 2);
+    ck_assert_ptr_eq(m, bs_correlator_find(c, BS_SLICE_LIT("p:AB12C")));
+    ck_assert_uint_eq(bs_correlator_count(c), 1);
+    ck_assert(!m->sender_known && !m->held);
+    ck_assert_uint_eq(m->sender, 0);
+    ck_assert_uint_eq(m->npending, 0);
+    ck_assert_ptr_null(bs_message_find_pending(m, 1));
+    ck_assert_int_eq(m->last_time, 9);
+    ck_assert_ptr_nonnull(bs_correlator_begin(c, BS_SLICE_LIT("p:CD34E"), 9,
+                                              NULL, count_evicted,
+                                              &reused));
+    ck_assert_int_eq(reused.messages, 1);
+    ck_assert_uint_eq(bs_correlator_count(c), 2);
+    ck_assert_ptr_null(bs_correlator_begin(c, BS_SLICE_LIT(""), 9, NULL,
+                                           count_evicted, &reused));
+    bs_correlator_free(c);
+}
+END_TEST
+
 static Suite *correlate_suite(void)
 {
     Suite *s = suite_create("correlate");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_insert_find_remove);
+    tcase_add_test(tc, test_begin_empties_a_reused_id);
     tcase_add_test(tc, test_ttl_sweep);
     tcase_add_test(tc, test_cap_evicts_oldest);
     tcase_add_test(tc, test_pending_and_refused_ids);

@@ -190,6 +190,41 @@ START_TEST(test_queue_id_reuse)
 }
 END_TEST
 
+/* The id comes back in a cleanup line before the old message's
+ * "removed" was logged (a lost line, a rotated log): the old message's
+ * deferred recipient is dropped, not expired with the new message, and
+ * the new message's sender is its own. */
+static const char reused_without_removal[] =
+    L("10:00:00", "qmgr", "REUSE2: from=<a@first.example>, size=1, nrcpt=1 "
+      "(queue active)")
+    L("10:00:01", "smtp", "REUSE2: to=<p@docomo.ne.jp>, relay=mfsmax.docomo."
+      "ne.jp[1.1.1.1]:25, delay=1, delays=0/0/0.5/0.5, dsn=4.4.1, "
+      "status=deferred (connect to mfsmax.docomo.ne.jp[1.1.1.1]:25: "
+      "Connection timed out)")
+    L("12:00:00", "cleanup", "REUSE2: message-id=<x@second.example>")
+    L("12:00:01", "smtp", "REUSE2: to=<r@gmail.com>, relay=x.google.com[1.1."
+      "1.1]:25, delay=1, delays=0/0/0.5/0.5, dsn=2.0.0, status=sent (ok)")
+    L("12:00:02", "qmgr", "REUSE2: from=<b@second.example>, status=expired,"
+      " returned to sender");
+
+START_TEST(test_queue_id_reuse_without_removal)
+{
+    char *out = csv(reused_without_removal, "sender_domain");
+    ck_assert_str_eq(out, "sender_domain,sent,bounced,expired,deferred,"
+                          "failure_rate\n"
+                          "?,1,0,0,0,0.0000\n"
+                          "first.example,0,0,0,1,\n");
+    free(out);
+    char *json = run(reused_without_removal,
+                     strlen(reused_without_removal), 0, 2026,
+                     BS_FORMAT_JSON, NULL, NULL);
+    ck_assert(strstr(json, "\"pending_dropped_at_removal\":1") != NULL);
+    ck_assert(strstr(json, "\"expired_without_known_recipients\":1") !=
+              NULL);
+    free(json);
+}
+END_TEST
+
 START_TEST(test_year_rollover)
 {
     const char log[] =
@@ -602,6 +637,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_deferrals_and_expiry);
     tcase_add_test(tc, test_unknown_sender_and_pending);
     tcase_add_test(tc, test_queue_id_reuse);
+    tcase_add_test(tc, test_queue_id_reuse_without_removal);
     tcase_add_test(tc, test_year_rollover);
     tcase_add_test(tc, test_chunking_and_zstd_invariance);
     tcase_add_test(tc, test_line_conservation);
