@@ -22,10 +22,14 @@
 
 /* Inlined even where GCC's size estimate would leave a call: only for a
  * per-line function whose inlining a benchmark has shown to pay. */
+/* Kept out of line: the rare path of a per-event function, so that the
+ * common path does not save the registers the rare one needs. */
 #if defined(__GNUC__)
 #define BS_ALWAYS_INLINE inline __attribute__((always_inline))
+#define BS_NOINLINE __attribute__((noinline))
 #else
 #define BS_ALWAYS_INLINE inline
+#define BS_NOINLINE
 #endif
 
 struct bs_slice {

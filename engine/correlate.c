@@ -197,9 +197,21 @@ static void bs_correlator_evict_oldest(struct bs_correlator *c,
     bs_correlator_evict_until(c, cutoff, evict_fn, ctx);
 }
 
+/* Before a message is added: at the cap, the oldest eighth goes; the
+ * slots are doubled when the load would pass one half. */
+static BS_NOINLINE void bs_correlator_make_room(struct bs_correlator *c,
+                                                bs_message_fn *evict_fn,
+                                                void *ctx)
+{
+    if (c->count >= c->max_messages)
+        bs_correlator_evict_oldest(c, evict_fn, ctx);
+    if ((c->count + 1) * 2 > c->nslots)
+        bs_correlator_grow(c);
+}
+
 /* The slot of qid, made when new (may evict others first); *existed
  * tells which. NULL for a bad id. */
-static struct bs_message *bs_correlator_place(struct bs_correlator *c,
+static inline struct bs_message *bs_correlator_place(struct bs_correlator *c,
                                               struct bs_slice qid,
                                               int64_t now,
                                               bs_message_fn *evict_fn,
@@ -215,10 +227,7 @@ static struct bs_message *bs_correlator_place(struct bs_correlator *c,
     if (*existed)
         return m;
     if (c->count >= c->max_messages || (c->count + 1) * 2 > c->nslots) {
-        if (c->count >= c->max_messages)
-            bs_correlator_evict_oldest(c, evict_fn, ctx);
-        if ((c->count + 1) * 2 > c->nslots)
-            bs_correlator_grow(c);
+        bs_correlator_make_room(c, evict_fn, ctx);
         i = bs_correlator_probe(c, qid, h); /* the table has changed */
         m = &c->slots[i];
     }
