@@ -5,7 +5,10 @@
  * a line that does not fit one of the known shapes is rejected with a code,
  * never guessed at. The shape of nearly every line, the BSD stamp of the
  * line before and " host prog[pid]: ", is read from the masks of one SSE2
- * look at the next 48 bytes instead (bs_host_and_program_fast).
+ * look at the next 48 bytes instead (bs_host_and_program_fast). The
+ * stamps parsed only when a line's second is not the line before's
+ * (bs_bsd_time, bs_iso_time, bs_unix_stamp, bs_rfc5424) stay out of line,
+ * so that bs_syslog_parse saves fewer registers on every line.
  */
 #include "syslog.h"
 
@@ -190,8 +193,8 @@ static int bs_year_for(struct bs_syslog_year *y, int month, int day,
  * first two with the space after them, as remembered for the next line. */
 enum { BS_BSD_STAMP = 16 };
 
-static bool bs_bsd_time(struct bs_syslog_year *y, struct bs_cursor *c,
-                        int64_t *out)
+static BS_NOINLINE bool bs_bsd_time(struct bs_syslog_year *y,
+                                    struct bs_cursor *c, int64_t *out)
 {
     if (c->end - c->p < 4)
         return false;
@@ -232,7 +235,7 @@ static bool bs_zone(struct bs_cursor *c, int *offset)
 }
 
 /* "2026-11-27T18:13:18[.frac][zone]" */
-static bool bs_iso_time(struct bs_cursor *c, int64_t *out)
+static BS_NOINLINE bool bs_iso_time(struct bs_cursor *c, int64_t *out)
 {
     int year, month, day, secs, offset;
     if (!bs_digits(c, 4, &year) || !bs_lit(c, '-') ||
@@ -290,7 +293,8 @@ static bool bs_program(struct bs_cursor *c, struct bs_syslog_record *r)
 }
 
 /* After "<PRI>1 ": time host app procid msgid structured-data msg */
-static int bs_rfc5424(struct bs_cursor *c, struct bs_syslog_record *r)
+static BS_NOINLINE int bs_rfc5424(struct bs_cursor *c,
+                                  struct bs_syslog_record *r)
 {
     if (!bs_iso_time(c, &r->time) || !bs_lit(c, ' '))
         return BS_SYSLOG_ENOTIME;
@@ -362,7 +366,7 @@ static bool bs_tai64n(struct bs_syslog_year *y, struct bs_cursor *c,
 }
 
 /* "1700000000.123456": Unix seconds (9 or 10 digits) and a fraction. */
-static bool bs_unix_stamp(struct bs_cursor *c, int64_t *out)
+static BS_NOINLINE bool bs_unix_stamp(struct bs_cursor *c, int64_t *out)
 {
     const char *s = c->p;
     int64_t v = 0;
