@@ -51,12 +51,11 @@ static void bs_window_restore(struct bs_outcome_stats *o,
     o->qmail_unstarted = was->qmail_unstarted;
 }
 
-void bs_window_event(struct bs_engine *e, const struct bs_event *ev)
+/* An event outside the window: counted aside (window.outside), its
+ * messages still followed. */
+static BS_NOINLINE void bs_window_event_outside(struct bs_engine *e,
+                                                const struct bs_event *ev)
 {
-    if (bs_window_admits(e, ev->time)) {
-        bs_engine_event(e, ev);
-        return;
-    }
     struct bs_outcome_stats was = e->out;
     struct bs_agg *agg = e->agg;
     e->agg = e->window.scratch;
@@ -71,6 +70,14 @@ void bs_window_event(struct bs_engine *e, const struct bs_event *ev)
     e->window.outside.bounced += n.bounced;
     e->window.outside.expired += n.expired;
     e->window.outside.deferred += n.deferred;
+}
+
+void bs_window_event(struct bs_engine *e, const struct bs_event *ev)
+{
+    if (bs_window_admits(e, ev->time))
+        bs_engine_event(e, ev);
+    else
+        bs_window_event_outside(e, ev);
 }
 
 void bs_engine_window_stats(const struct bs_engine *e,
