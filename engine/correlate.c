@@ -211,11 +211,10 @@ static BS_NOINLINE void bs_correlator_make_room(struct bs_correlator *c,
 
 /* The slot of qid, made when new (may evict others first); *existed
  * tells which. NULL for a bad id. */
-static inline struct bs_message *bs_correlator_place(struct bs_correlator *c,
-                                              struct bs_slice qid,
-                                              int64_t now,
-                                              bs_message_fn *evict_fn,
-                                              void *ctx, bool *existed)
+static inline struct bs_message *
+bs_correlator_place(struct bs_correlator *c, struct bs_slice qid,
+                    int64_t now, bs_message_fn *evict_fn, void *ctx,
+                    bool *existed)
 {
     *existed = false;
     if (qid.len == 0 || qid.len > BS_QUEUE_ID_MAX)
