@@ -102,38 +102,65 @@ static void bs_pieces_add(struct bs_pool *p, const char *path, uint64_t s,
     p->npieces++;
 }
 
+/* How many pieces a plain file of size bytes is cut into: about one per
+ * share of the work (all inputs' bytes over the jobs, total), rounded,
+ * so that equal files on as many threads are not cut at all; at most
+ * jobs, and none smaller than split_min. */
+static uint64_t bs_pieces_of(uint64_t size, uint64_t total,
+                             const struct bs_parallel_opts *po)
+{
+    if (po->jobs < 2 || size < 2 * po->split_min)
+        return 1;
+    uint64_t share = total / (uint64_t)po->jobs;
+    if (share < po->split_min)
+        share = po->split_min;
+    uint64_t n = (size + share / 2) / share;
+    if (n > size / po->split_min)
+        n = size / po->split_min;
+    if (n > (uint64_t)po->jobs)
+        n = (uint64_t)po->jobs;
+    return n ? n : 1;
+}
+
 /* One piece per input, several for a large plain file. */
 static void bs_pieces_plan(struct bs_pool *p, const char *const *inputs,
                            int ninputs)
 {
-    const struct bs_parallel_opts *po = p->po;
+    uint64_t *sizes = calloc((size_t)ninputs + 1, sizeof *sizes);
+    int64_t *mtimes = calloc((size_t)ninputs + 1, sizeof *mtimes);
+    bool *split = calloc((size_t)ninputs + 1, sizeof *split);
+    if (!sizes || !mtimes || !split) {
+        fprintf(stderr, "bouncestat: out of memory\n");
+        abort();
+    }
+    uint64_t total = 0;
     for (int i = 0; i < ninputs; i++) {
-        uint64_t size = 0;
-        int64_t mtime = 0;
-        bool split = false;
-        if (bs_piece_stat(inputs[i], &size, &mtime, &split) < 0 || !split ||
-            po->jobs < 2 || size < 2 * po->split_min) {
-            bs_pieces_add(p, inputs[i], 0, UINT64_MAX, mtime);
+        if (bs_piece_stat(inputs[i], &sizes[i], &mtimes[i], &split[i]) < 0)
+            split[i] = false;
+        total += sizes[i];
+    }
+    for (int i = 0; i < ninputs; i++) {
+        uint64_t size = sizes[i];
+        uint64_t n = split[i] ? bs_pieces_of(size, total, p->po) : 1;
+        FILE *f = n > 1 ? fopen(inputs[i], "rb") : NULL;
+        if (!f) {
+            bs_pieces_add(p, inputs[i], 0, UINT64_MAX, mtimes[i]);
             continue;
         }
-        uint64_t n = size / po->split_min;
-        if (n > (uint64_t)po->jobs)
-            n = (uint64_t)po->jobs;
-        FILE *f = fopen(inputs[i], "rb");
         uint64_t start = 0;
-        for (uint64_t k = 1; k <= n && f; k++) {
+        for (uint64_t k = 1; k <= n; k++) {
             uint64_t end = k == n ? UINT64_MAX
                                   : bs_next_line(f, size * k / n, size);
             if (end != UINT64_MAX && end <= start)
                 continue;
-            bs_pieces_add(p, inputs[i], start, end, mtime);
+            bs_pieces_add(p, inputs[i], start, end, mtimes[i]);
             start = end;
         }
-        if (f)
-            fclose(f);
-        else
-            bs_pieces_add(p, inputs[i], 0, UINT64_MAX, mtime);
+        fclose(f);
     }
+    free(sizes);
+    free(mtimes);
+    free(split);
 }
 
 static struct bs_engine *bs_piece_engine(const struct bs_parallel_opts *po,
