@@ -146,22 +146,35 @@ static const char *bs_q_octet(const char *p, const char *end)
     return p > s ? p : NULL;
 }
 
+/* The dotted quad that starts at p (a digit not after a digit or a dot),
+ * or NULL. */
+static const char *bs_q_quad_at(const char *p, const char *end)
+{
+    const char *q = p;
+    int octets = 0;
+    while ((q = bs_q_octet(q, end)) != NULL && ++octets < 4 &&
+           q + 1 < end && *q == '.' && bs_is_digit(q[1]))
+        q++;
+    return octets == 4 && (q == end || !bs_is_digit(*q)) ? q : NULL;
+}
+
 /* The first dotted-quad IPv4 address in an encoded text: four runs of one
  * to three digits joined by dots, not inside a longer run of digits and
- * dots. */
+ * dots. Its first run ends at a dot, so only the runs before each dot
+ * are tried, leftmost first (the run before a later dot starts after
+ * the earlier dot). */
 static struct bs_slice bs_q_first_ipv4(struct bs_slice t)
 {
     const char *end = t.ptr + t.len;
-    for (const char *p = t.ptr; p < end; p++) {
-        if (!bs_is_digit(*p) ||
-            (p > t.ptr && (bs_is_digit(p[-1]) || p[-1] == '.')))
+    for (const char *d = t.ptr; (d = memchr(d, '.', (size_t)(end - d)));
+         d++) {
+        const char *p = d;
+        while (p > t.ptr && d - p < 3 && bs_is_digit(p[-1]))
+            p--;
+        if (p == d || (p > t.ptr && (bs_is_digit(p[-1]) || p[-1] == '.')))
             continue;
-        const char *q = p;
-        int octets = 0;
-        while ((q = bs_q_octet(q, end)) != NULL && ++octets < 4 &&
-               q + 1 < end && *q == '.' && bs_is_digit(q[1]))
-            q++;
-        if (octets == 4 && (q == end || !bs_is_digit(*q)))
+        const char *q = bs_q_quad_at(p, end);
+        if (q)
             return bs_slice_make(p, (size_t)(q - p));
     }
     return bs_slice_make(t.ptr, 0);

@@ -157,6 +157,60 @@ START_TEST(test_qmail_relay_ip)
 }
 END_TEST
 
+/* The definition, byte by byte: the first digit not after a digit or a
+ * dot that begins four runs of one to three digits joined by dots, with
+ * no digit after them. */
+static size_t first_quad(const char *t, size_t n, size_t *len)
+{
+    for (size_t p = 0; p < n; p++) {
+        if (!bs_is_digit(t[p]) ||
+            (p > 0 && (bs_is_digit(t[p - 1]) || t[p - 1] == '.')))
+            continue;
+        size_t q = p;
+        int octets = 0;
+        for (;;) {
+            size_t s = q;
+            while (q < n && q - s < 3 && bs_is_digit(t[q]))
+                q++;
+            if (q == s || ++octets == 4 || q + 1 >= n || t[q] != '.' ||
+                !bs_is_digit(t[q + 1]))
+                break;
+            q++;
+        }
+        if (octets == 4 && (q == n || !bs_is_digit(t[q]))) {
+            *len = q - p;
+            return p;
+        }
+    }
+    *len = 0;
+    return 0;
+}
+
+/* Texts of digits, dots and two other bytes: the parser's relay is the
+ * definition's. */
+START_TEST(test_qmail_relay_ip_random)
+{
+    static const char alphabet[] = "0123456789..._a";
+    unsigned seed = 12345;
+    for (int i = 0; i < 200000; i++) {
+        char text[48], line[128];
+        size_t n = 1 + (size_t)(rand_r(&seed) % 40);
+        for (size_t k = 0; k < n; k++)
+            text[k] = alphabet[rand_r(&seed) % (sizeof alphabet - 1)];
+        text[n] = '\0';
+        snprintf(line, sizeof line,
+                 "@4000000069287e1c2a3b4c5d delivery 1: failure: %s", text);
+        struct bs_event ev;
+        ck_assert_int_eq(parse(line, &ev), BS_PARSE_EVENT);
+        size_t len, at = first_quad(ev.text.ptr, ev.text.len, &len);
+        ck_assert_msg(ev.relay_ip.len == len &&
+                          (!len || ev.relay_ip.ptr == ev.text.ptr + at),
+                      "%s: got '%.*s'", text, (int)ev.relay_ip.len,
+                      ev.relay_ip.ptr);
+    }
+}
+END_TEST
+
 static const char *const skipped[] = {
     "@4000000069287e1c2a3b4c5d status: local 0/10 remote 1/20",
     "@4000000069287e1c2a3b4c5d warning: trouble opening local/4/93869",
@@ -258,6 +312,7 @@ static Suite *qmail_suite(void)
     tcase_add_loop_test(tc, test_qmail_unparsed, 0,
                         (int)(sizeof unparsed / sizeof *unparsed));
     tcase_add_loop_test(tc, test_qmail_relay_ip, 0, (int)BS_ARRAY_LEN(ips));
+    tcase_add_test(tc, test_qmail_relay_ip_random);
     tcase_add_test(tc, test_qmail_corpus);
     suite_add_tcase(s, tc);
     return s;
