@@ -31,6 +31,8 @@
 void bs_engine_set_segment(struct bs_engine *e, int follows_another)
 {
     e->segment = follows_another != 0;
+    bs_correlator_remember_last(e->correlator, e->segment);
+    bs_correlator_remember_last(e->deliveries, e->segment);
 }
 
 static bool bs_segment_keyed(const struct bs_event *ev)
