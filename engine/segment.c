@@ -146,16 +146,25 @@ static void bs_segment_replay(struct bs_engine *e,
     e->replaying = false;
 }
 
+/* Ids of from's strings in into's table, each looked up once: cells,
+ * samples and messages share a few thousand domains and details. */
 struct bs_id_map {
     struct bs_engine *into;
     const struct bs_engine *from;
+    uint32_t *ids; /* by from's id: into's, 0 while not looked up */
+    uint32_t nids;
 };
 
 static uint32_t bs_map_string(void *ctx, uint32_t id)
 {
     struct bs_id_map *m = ctx;
+    if (id && id < m->nids && m->ids[id])
+        return m->ids[id];
     struct bs_slice s = bs_intern_str(m->from->strings, id);
-    return bs_intern(m->into->strings, s.ptr, s.len);
+    uint32_t to = bs_intern(m->into->strings, s.ptr, s.len);
+    if (id && id < m->nids) /* a refusal (0) is asked again, as before */
+        m->ids[id] = to;
+    return to;
 }
 
 static void bs_segment_merge_cells(struct bs_engine *e,
@@ -260,7 +269,9 @@ static void bs_segment_merge_counters(struct bs_engine *e,
 
 void bs_engine_merge(struct bs_engine *e, struct bs_engine *next)
 {
-    struct bs_id_map map = { e, next };
+    uint32_t nids = bs_intern_count(next->strings);
+    struct bs_id_map map = { e, next, bs_xcalloc(nids, sizeof *map.ids),
+                             nids };
     bs_segment_replay(e, next);
     bs_segment_merge_cells(e, next, &map);
     bs_samples_merge(e->samples, next->samples, bs_map_string, &map);
@@ -270,4 +281,5 @@ void bs_engine_merge(struct bs_engine *e, struct bs_engine *next)
     bs_correlator_foreach(next->deliveries, bs_segment_adopt, &a);
     bs_segment_merge_counters(e, next);
     bs_mail_merge(e, next);
+    free(map.ids);
 }
