@@ -176,7 +176,7 @@ static BS_ALWAYS_INLINE void bs_engine_line(void *ctx, const char *line,
     case BS_PARSE_EVENT:
         e->stats.parsed++;
         bs_engine_note_time(e, rec.time);
-        if (!bs_segment_hold(e, &ev, line, len))
+        if (!e->segment || !bs_segment_hold(e, &ev, line, len))
             bs_window_event(e, &ev);
         break;
     case BS_PARSE_SKIPPED:

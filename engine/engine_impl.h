@@ -104,7 +104,9 @@ struct bs_slice bs_track_message_key(const struct bs_event *ev,
                                      struct bs_slice id, char *buf);
 struct bs_slice bs_track_delivery_key(const struct bs_event *ev, char *buf);
 /* In a segment that follows another: keeps the line for the merge instead
- * of counting it when it concerns a message begun elsewhere (segment.c). */
+ * of counting it when it concerns a message begun elsewhere (segment.c).
+ * False in an engine that is not a segment (the line loop tests
+ * e->segment itself first, to spare the call). */
 bool bs_segment_hold(struct bs_engine *e, const struct bs_event *ev,
                      const char *line, size_t len);
 /* Counts the pending recipients of a message dropped by a table cap. */
