@@ -50,6 +50,9 @@ struct bs_engine_options {
     int64_t message_ttl;      /* seconds of log time a message is kept */
     size_t max_cells;         /* aggregate cap (300,000) */
     uint32_t max_strings;     /* distinct domains and details (200,000) */
+    /* Bytes of lines a parallel segment keeps for the merge (64 MiB);
+     * past it they are counted where they are, their sender unknown. */
+    size_t max_held;
     bs_unparsed_fn *unparsed_fn;
     void *unparsed_ctx;
     /* Local time of report days and hours (CSV day/hour, text, HTML,

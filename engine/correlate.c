@@ -283,6 +283,21 @@ struct bs_message *bs_correlator_upsert(struct bs_correlator *c,
     return m;
 }
 
+struct bs_message *bs_correlator_upsert_added(struct bs_correlator *c,
+                                              struct bs_slice qid,
+                                              int64_t now,
+                                              bs_message_fn *evict_fn,
+                                              void *ctx, bool *added)
+{
+    bool existed;
+    struct bs_message *m = bs_correlator_place(c, qid, now, evict_fn, ctx,
+                                               &existed);
+    if (existed && now > m->last_time)
+        m->last_time = now;
+    *added = m && !existed;
+    return m;
+}
+
 struct bs_message *bs_correlator_begin(struct bs_correlator *c,
                                        struct bs_slice qid, int64_t now,
                                        bs_message_fn *evict_fn,

@@ -65,6 +65,12 @@ struct bs_message *bs_correlator_find(struct bs_correlator *c,
 struct bs_message *bs_correlator_upsert(struct bs_correlator *c,
                                         struct bs_slice qid, int64_t now,
                                         bs_message_fn *evict_fn, void *ctx);
+/* As bs_correlator_upsert; *added tells whether the message is new. */
+struct bs_message *bs_correlator_upsert_added(struct bs_correlator *c,
+                                              struct bs_slice qid,
+                                              int64_t now,
+                                              bs_message_fn *evict_fn,
+                                              void *ctx, bool *added);
 /* The message with this queue id, begun afresh (sender unknown, nothing
  * pending): one already under the id is handed to forget_fn first, then
  * emptied in place. NULL for a bad id. May evict others first, as
@@ -74,8 +80,8 @@ struct bs_message *bs_correlator_begin(struct bs_correlator *c,
                                        bs_message_fn *evict_fn,
                                        bs_message_fn *forget_fn, void *ctx);
 /* When on, the slot of the last message found is looked at first: a
- * parallel segment looks each event's message up to decide whether to
- * hold the line, then again to count it. Off by default (one engine
+ * parallel segment looks each qmail delivery number up to decide whether
+ * to hold the line, then again to count it. Off by default (one engine
  * rarely looks the same id up twice in a row). */
 void bs_correlator_remember_last(struct bs_correlator *c, bool on);
 /* Forgets a message (after the caller has dealt with it). */

@@ -30,6 +30,7 @@ void bs_engine_options_default(struct bs_engine_options *o)
     o->message_ttl = 8 * 86400;
     o->max_cells = 300000;
     o->max_strings = 200000;
+    o->max_held = (size_t)64 << 20;
 }
 
 const char *bs_version(void)
@@ -176,8 +177,11 @@ static BS_ALWAYS_INLINE void bs_engine_line(void *ctx, const char *line,
     case BS_PARSE_EVENT:
         e->stats.parsed++;
         bs_engine_note_time(e, rec.time);
-        if (!e->segment || !bs_segment_hold(e, &ev, line, len))
-            bs_window_event(e, &ev);
+        if (e->segment && bs_segment_hold(e, &ev, line, len))
+            break;
+        bs_window_event(e, &ev);
+        if (e->foreign) /* a segment's event about a message begun before */
+            bs_segment_hold_foreign(e, &ev, line, len);
         break;
     case BS_PARSE_SKIPPED:
         e->stats.skipped++;

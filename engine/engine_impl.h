@@ -26,7 +26,7 @@ struct bs_outcome_stats {
     uint64_t handoffs;         /* sent to a local content filter */
     uint64_t qmail_unstarted;  /* qmail results without "starting" line */
     uint64_t mta_restarts;     /* qmail-send "status: exiting" */
-    uint64_t held_overflow;    /* segment lines past BS_HOLD_MAX */
+    uint64_t held_overflow;    /* segment lines past opts.max_held */
     uint64_t notifications;    /* bounce/delay notices generated */
     uint64_t expired_no_rcpt;  /* expiries with no deferred rcpt seen */
     uint64_t pending_dropped;  /* pending rcpts when qmgr removed */
@@ -59,6 +59,11 @@ struct bs_engine {
     int64_t first_time, last_time;
     bool segment;   /* follows another segment: hold foreign events */
     bool replaying; /* replaying another segment's held lines */
+    /* Set by tracking in a segment: the event is about a message this
+     * segment did not see begin, and was not counted; the line loop
+     * holds its line (bs_segment_hold_foreign). */
+    bool foreign;
+    bool count_foreign; /* the hold buffer is full: count it here */
     struct bs_buf held; /* [int64 time][uint32 len][line] records */
     struct {        /* counters of merged engines' own tables */
         uint64_t budget_overflows, strings_refused, cells_folded,
@@ -103,12 +108,19 @@ void bs_engine_event(struct bs_engine *e, const struct bs_event *ev);
 struct bs_slice bs_track_message_key(const struct bs_event *ev,
                                      struct bs_slice id, char *buf);
 struct bs_slice bs_track_delivery_key(const struct bs_event *ev, char *buf);
-/* In a segment that follows another: keeps the line for the merge instead
- * of counting it when it concerns a message begun elsewhere (segment.c).
- * False in an engine that is not a segment (the line loop tests
- * e->segment itself first, to spare the call). */
+/* In a segment that follows another, lines about a message begun
+ * elsewhere are kept for the merge instead of counted (segment.c). Most
+ * are found by tracking itself, at the lookup it makes anyway
+ * (bs_track_is_foreign sets e->foreign); bs_segment_hold decides before
+ * tracking for the rest (qmail's deliveries, which name the message only
+ * through the delivery number, and restarts). False in an engine that is
+ * not a segment (the line loop tests e->segment itself first). */
 bool bs_segment_hold(struct bs_engine *e, const struct bs_event *ev,
                      const char *line, size_t len);
+/* Keeps the line of an event tracking found foreign (clears e->foreign);
+ * when the hold buffer is full, counts the event here after all. */
+void bs_segment_hold_foreign(struct bs_engine *e, const struct bs_event *ev,
+                             const char *line, size_t len);
 /* Counts the pending recipients of a message dropped by a table cap. */
 void bs_track_on_evict(void *ctx, struct bs_message *m);
 

@@ -16,7 +16,7 @@
  * adopts the messages segment k began (replacing a stale one with the same
  * id, as a new message would). The result equals one engine over the whole
  * input except where the tables' caps or ttl would have evicted messages
- * differently. Held lines are bounded (BS_HOLD_MAX); past it they are
+ * differently. Held lines are bounded (options.max_held); past it they are
  * counted locally with the sender unknown, and the overflow is reported.
  */
 #include "engine_impl.h"
@@ -26,47 +26,24 @@
 
 #include <stdlib.h>
 
-#define BS_HOLD_MAX (64u << 20)
-
 void bs_engine_set_segment(struct bs_engine *e, int follows_another)
 {
     e->segment = follows_another != 0;
-    bs_correlator_remember_last(e->correlator, e->segment);
+    /* a qmail delivery's number is looked up to decide whether to hold
+     * the line, then again to count it */
     bs_correlator_remember_last(e->deliveries, e->segment);
 }
 
-static bool bs_segment_keyed(const struct bs_event *ev)
-{
-    switch (ev->kind) {
-    case BS_EV_MESSAGE_SENDER:
-    case BS_EV_DELIVERY_START:
-    case BS_EV_MESSAGE_EXPIRED:
-    case BS_EV_MESSAGE_DONE:
-    case BS_EV_MESSAGE_DELETED:
-        return true;
-    case BS_EV_DELIVERY:
-        return ev->status != BS_ST_PROBE;
-    default:
-        return false;
-    }
-}
-
-/* Is this event about a message this segment did not see begin? Marks
- * what it learns (held messages and deliveries) in the tables. */
+/* Is this qmail delivery or delivery start about a message this segment
+ * did not see begin? (Other events are found so by tracking: track.c,
+ * bs_track_is_foreign.) A delivery names its message only through the
+ * delivery number, so a start of a held message marks its number held. */
 static bool bs_segment_is_foreign(struct bs_engine *e,
                                   const struct bs_event *ev)
 {
     char buf[BS_QUEUE_ID_MAX + 1];
-    if (ev->kind == BS_EV_MESSAGE_NEW) {
-        struct bs_message *m = bs_correlator_find(
-            e->correlator, bs_track_message_key(ev, ev->queue_id, buf));
-        if (m && m->held)
-            bs_correlator_remove(e->correlator, m); /* begins afresh */
-        return false;
-    }
-    if (!bs_segment_keyed(ev))
-        return false;
-    if (ev->kind == BS_EV_DELIVERY && ev->delivery_id.len) {
+    if (ev->kind == BS_EV_DELIVERY && ev->status != BS_ST_PROBE &&
+        ev->delivery_id.len) {
         struct bs_message *d = bs_correlator_find(
             e->deliveries, bs_track_delivery_key(ev, buf));
         if (d && !d->held)
@@ -75,6 +52,8 @@ static bool bs_segment_is_foreign(struct bs_engine *e,
             bs_correlator_remove(e->deliveries, d);
         return true;
     }
+    if (ev->kind != BS_EV_DELIVERY_START)
+        return false;
     struct bs_message *m = bs_correlator_find(
         e->correlator, bs_track_message_key(ev, ev->queue_id, buf));
     if (!m) {
@@ -86,13 +65,26 @@ static bool bs_segment_is_foreign(struct bs_engine *e,
     }
     if (!m || !m->held)
         return false;
-    if (ev->kind == BS_EV_DELIVERY_START) {
-        struct bs_message *d = bs_correlator_upsert(
-            e->deliveries, bs_track_delivery_key(ev, buf), ev->time, NULL,
-            NULL);
-        if (d)
-            d->held = true;
+    struct bs_message *d = bs_correlator_upsert(
+        e->deliveries, bs_track_delivery_key(ev, buf), ev->time, NULL, NULL);
+    if (d)
+        d->held = true;
+    return true;
+}
+
+/* Appends the line for the merge; false when the buffer is full (the
+ * overflow is counted, the line is then counted here). */
+static bool bs_segment_keep(struct bs_engine *e, int64_t t,
+                            const char *line, size_t len)
+{
+    if (e->held.len + len + 12 > e->opts.max_held) {
+        e->out.held_overflow++;
+        return false;
     }
+    uint32_t n = (uint32_t)len;
+    bs_buf_append(&e->held, &t, sizeof t);
+    bs_buf_append(&e->held, &n, sizeof n);
+    bs_buf_append(&e->held, line, len);
     return true;
 }
 
@@ -104,16 +96,19 @@ bool bs_segment_hold(struct bs_engine *e, const struct bs_event *ev,
     bool restart = ev->kind == BS_EV_MTA_RESTART;
     if (!restart && !bs_segment_is_foreign(e, ev))
         return false;
-    if (e->held.len + len + 12 > BS_HOLD_MAX) {
-        e->out.held_overflow++;
-        return false;
-    }
-    int64_t t = ev->time;
-    uint32_t n = (uint32_t)len;
-    bs_buf_append(&e->held, &t, sizeof t);
-    bs_buf_append(&e->held, &n, sizeof n);
-    bs_buf_append(&e->held, line, len);
-    return !restart; /* a restart also clears this segment's own state */
+    /* a restart also clears this segment's own state */
+    return bs_segment_keep(e, ev->time, line, len) && !restart;
+}
+
+void bs_segment_hold_foreign(struct bs_engine *e, const struct bs_event *ev,
+                             const char *line, size_t len)
+{
+    e->foreign = false;
+    if (bs_segment_keep(e, ev->time, line, len))
+        return;
+    e->count_foreign = true;
+    bs_window_event(e, ev);
+    e->count_foreign = false;
 }
 
 /* Replays next's held lines against e, at their log times. */

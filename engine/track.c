@@ -84,7 +84,8 @@ static struct bs_message *bs_track_message(struct bs_engine *e,
 static void bs_track_on_reuse(void *ctx, struct bs_message *m)
 {
     struct bs_engine *e = ctx;
-    e->out.pending_dropped += m->npending;
+    if (!m->held) /* a segment's stand-in for a message begun elsewhere */
+        e->out.pending_dropped += m->npending;
 }
 
 /* A new message: what the log said of an earlier one under its id is
@@ -96,6 +97,44 @@ static void bs_track_begin(struct bs_engine *e, const struct bs_event *ev)
                               bs_track_message_key(ev, ev->queue_id, buf),
                               ev->time, bs_track_on_evict, bs_track_on_reuse,
                               e);
+}
+
+/* Does this engine hold the events of messages begun elsewhere (a
+ * parallel segment, not replaying, with room to hold)? */
+static bool bs_track_holds_foreign(const struct bs_engine *e)
+{
+    return e->segment && !e->replaying && !e->count_foreign;
+}
+
+/* m, just looked up for an event (added: the lookup made it): is it a
+ * message this segment did not see begin? Then it is marked held and
+ * e->foreign set: the caller counts nothing, and the line loop keeps the
+ * line for the merge (segment.c). */
+static bool bs_track_is_foreign(struct bs_engine *e, struct bs_message *m,
+                                bool added)
+{
+    if (!bs_track_holds_foreign(e) || !(added || m->held))
+        return false;
+    m->held = true;
+    e->foreign = true;
+    return true;
+}
+
+/* The message of an event that names it by queue id (sender, delivery,
+ * expiry), made when new; NULL when the id is bad or the event is held
+ * (bs_track_is_foreign). */
+static inline struct bs_message *
+bs_track_event_message(struct bs_engine *e, const struct bs_event *ev)
+{
+    char buf[BS_KEY_MAX + 1];
+    struct bs_slice key = bs_track_message_key(ev, ev->queue_id, buf);
+    if (!bs_track_holds_foreign(e)) /* one engine, or a replay */
+        return bs_correlator_upsert(e->correlator, key, ev->time,
+                                    bs_track_on_evict, e);
+    bool added;
+    struct bs_message *m = bs_correlator_upsert_added(
+        e->correlator, key, ev->time, bs_track_on_evict, e, &added);
+    return m && !bs_track_is_foreign(e, m, added) ? m : NULL;
 }
 
 static void bs_track_set_sender(struct bs_engine *e, struct bs_message *m,
@@ -368,7 +407,7 @@ static void bs_track_postfix_delivery(struct bs_engine *e,
                                       const struct bs_event *ev)
 {
     struct bs_attempt a = { .ev = ev,
-                            .m = bs_track_message(e, ev, ev->queue_id),
+                            .m = bs_track_event_message(e, ev),
                             .text = ev->text };
     if (!a.m)
         return;
@@ -428,7 +467,7 @@ static void bs_track_qmail_delivery(struct bs_engine *e,
 
 static void bs_track_expired(struct bs_engine *e, const struct bs_event *ev)
 {
-    struct bs_message *m = bs_track_message(e, ev, ev->queue_id);
+    struct bs_message *m = bs_track_event_message(e, ev);
     if (!m)
         return;
     if (!m->sender_known)
@@ -440,12 +479,31 @@ static void bs_track_expired(struct bs_engine *e, const struct bs_event *ev)
     m->npending = 0;
 }
 
-static void bs_track_forget(struct bs_engine *e, const struct bs_event *ev,
-                            uint64_t *pending_counter)
+/* A segment's removal of a message it did not see begin (m, or NULL
+ * when it has not seen the id at all): held for the merge. */
+static BS_NOINLINE void bs_track_hold_unseen(struct bs_engine *e,
+                                             struct bs_message *m,
+                                             struct bs_slice key,
+                                             int64_t time)
+{
+    if (!m)
+        m = bs_correlator_upsert(e->correlator, key, time, bs_track_on_evict,
+                                 e);
+    if (m)
+        (void)bs_track_is_foreign(e, m, true);
+}
+
+static BS_ALWAYS_INLINE void bs_track_forget(struct bs_engine *e,
+                                             const struct bs_event *ev,
+                                             uint64_t *pending_counter)
 {
     char buf[BS_KEY_MAX + 1];
-    struct bs_message *m = bs_correlator_find(
-        e->correlator, bs_track_message_key(ev, ev->queue_id, buf));
+    struct bs_slice key = bs_track_message_key(ev, ev->queue_id, buf);
+    struct bs_message *m = bs_correlator_find(e->correlator, key);
+    if (bs_track_holds_foreign(e) && (!m || m->held)) {
+        bs_track_hold_unseen(e, m, key, ev->time);
+        return;
+    }
     if (!m)
         return;
     *pending_counter += m->npending;
@@ -480,7 +538,7 @@ void bs_engine_event(struct bs_engine *e, const struct bs_event *ev)
         bs_track_begin(e, ev);
         break;
     case BS_EV_MESSAGE_SENDER:
-        m = bs_track_message(e, ev, ev->queue_id);
+        m = bs_track_event_message(e, ev);
         if (m)
             bs_track_set_sender(e, m, ev);
         break;
