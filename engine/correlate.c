@@ -271,18 +271,6 @@ bs_correlator_place(struct bs_correlator *c, struct bs_slice qid,
     return m;
 }
 
-struct bs_message *bs_correlator_upsert(struct bs_correlator *c,
-                                        struct bs_slice qid, int64_t now,
-                                        bs_message_fn *evict_fn, void *ctx)
-{
-    bool existed;
-    struct bs_message *m = bs_correlator_place(c, qid, now, evict_fn, ctx,
-                                               &existed);
-    if (existed && now > m->last_time)
-        m->last_time = now;
-    return m;
-}
-
 struct bs_message *bs_correlator_upsert_added(struct bs_correlator *c,
                                               struct bs_slice qid,
                                               int64_t now,
@@ -296,6 +284,14 @@ struct bs_message *bs_correlator_upsert_added(struct bs_correlator *c,
         m->last_time = now;
     *added = m && !existed;
     return m;
+}
+
+struct bs_message *bs_correlator_upsert(struct bs_correlator *c,
+                                        struct bs_slice qid, int64_t now,
+                                        bs_message_fn *evict_fn, void *ctx)
+{
+    bool added;
+    return bs_correlator_upsert_added(c, qid, now, evict_fn, ctx, &added);
 }
 
 struct bs_message *bs_correlator_begin(struct bs_correlator *c,
