@@ -479,18 +479,21 @@ static void bs_track_expired(struct bs_engine *e, const struct bs_event *ev)
     m->npending = 0;
 }
 
-/* A segment's removal of a message it did not see begin (m, or NULL
- * when it has not seen the id at all): held for the merge. */
+/* A segment's removal of a message it did not see begin (m: its
+ * stand-in, or NULL when the id is new here): held for the merge, which
+ * replays it against the message itself. The stand-in is not needed any
+ * more (a later event under the id would make one again), so the table
+ * keeps only messages in flight; one that counted a deferral itself,
+ * when the hold buffer was full, stays. */
 static BS_NOINLINE void bs_track_hold_unseen(struct bs_engine *e,
                                              struct bs_message *m,
-                                             struct bs_slice key,
-                                             int64_t time)
+                                             struct bs_slice key)
 {
-    if (!m)
-        m = bs_correlator_upsert(e->correlator, key, time, bs_track_on_evict,
-                                 e);
-    if (m)
-        (void)bs_track_is_foreign(e, m, true);
+    if (!key.len)
+        return; /* a bad id: nothing to hold, nothing to remove */
+    if (m && !m->npending)
+        bs_correlator_remove(e->correlator, m);
+    e->foreign = true;
 }
 
 static BS_ALWAYS_INLINE void bs_track_forget(struct bs_engine *e,
@@ -501,7 +504,7 @@ static BS_ALWAYS_INLINE void bs_track_forget(struct bs_engine *e,
     struct bs_slice key = bs_track_message_key(ev, ev->queue_id, buf);
     struct bs_message *m = bs_correlator_find(e->correlator, key);
     if (bs_track_holds_foreign(e) && (!m || m->held)) {
-        bs_track_hold_unseen(e, m, key, ev->time);
+        bs_track_hold_unseen(e, m, key);
         return;
     }
     if (!m)
