@@ -4,11 +4,11 @@
  * Every input is one piece, except a large plain regular file, which is
  * cut at line boundaries into about one piece per jobs-th of all the
  * inputs' bytes (rounded: two equal files on two threads are not cut),
- * at most `jobs` pieces and none under split_min bytes. Each piece runs on a worker thread with its own engine (pieces
- * after the first are segments: see engine/segment.c); the main thread
- * merges them in input order as they finish, so the result is the same
- * as one engine reading everything in order, and at most 2 * jobs engines
- * are alive at once.
+ * at most `jobs` pieces and none under split_min bytes. Each piece runs
+ * on a worker thread with its own engine (pieces after the first are
+ * segments: see engine/segment.c); the main thread merges them in input
+ * order as they finish, so the result is the same as one engine reading
+ * everything in order, and at most 2 * jobs engines are alive at once.
  */
 #ifndef BS_PARALLEL_H
 #define BS_PARALLEL_H
