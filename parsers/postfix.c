@@ -379,6 +379,18 @@ static bool bs_pf_looks_like_delivery(const char *p, const char *end)
             if (bs_pf_key_before(p, q + __builtin_ctz(m), end, &k))
                 return true;
     }
+    if (q > p && q < end) {
+        /* the last bytes: the sixteen that end the line, less those
+         * looked at already (1 to 15 of them) */
+        const char *r = end - 16;
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)r);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, eq)) &
+                     (~0u << (q - r));
+        for (; m; m &= m - 1)
+            if (bs_pf_key_before(p, r + __builtin_ctz(m), end, &k))
+                return true;
+        return false;
+    }
 #endif
     for (; q < end; q++)
         if (*q == '=' && bs_pf_key_before(p, q, end, &k))
