@@ -22,11 +22,6 @@ struct bs_correlator {
     size_t max_messages;
     int64_t ttl;
     uint64_t evicted;
-    /* bs_correlator_remember_last: the slot of the last message found or
-     * made, tried first; its id is compared, so a slot emptied or moved
-     * since is simply a miss. */
-    bool remember;
-    size_t last;
 };
 
 struct bs_correlator *bs_correlator_new(size_t max_messages, int64_t ttl)
@@ -84,35 +79,13 @@ static size_t bs_correlator_probe(const struct bs_correlator *c,
     }
 }
 
-void bs_correlator_remember_last(struct bs_correlator *c, bool on)
-{
-    c->remember = on;
-    c->last = 0;
-}
-
-/* Is qid the id of the message in the remembered slot? */
-static inline bool bs_correlator_is_last(const struct bs_correlator *c,
-                                         struct bs_slice qid)
-{
-    if (__builtin_expect(!c->remember, 1))
-        return false;
-    const struct bs_message *m = &c->slots[c->last];
-    return c->tags[c->last] && m->qid_len == qid.len &&
-           bs_mem_eq(m->qid, qid.ptr, qid.len);
-}
-
 struct bs_message *bs_correlator_find(struct bs_correlator *c,
                                       struct bs_slice qid)
 {
     if (qid.len == 0 || qid.len > BS_QUEUE_ID_MAX)
         return NULL;
-    if (bs_correlator_is_last(c, qid))
-        return &c->slots[c->last];
     size_t i = bs_correlator_probe(c, qid, bs_qid_hash(qid));
-    if (!c->tags[i])
-        return NULL;
-    c->last = i;
-    return &c->slots[i];
+    return c->tags[i] ? &c->slots[i] : NULL;
 }
 
 static void bs_correlator_grow(struct bs_correlator *c)
@@ -246,18 +219,12 @@ bs_correlator_place(struct bs_correlator *c, struct bs_slice qid,
     *existed = false;
     if (qid.len == 0 || qid.len > BS_QUEUE_ID_MAX)
         return NULL;
-    if (bs_correlator_is_last(c, qid)) {
-        *existed = true;
-        return &c->slots[c->last];
-    }
     uint64_t h = bs_qid_hash(qid);
     size_t i = bs_correlator_probe(c, qid, h);
     struct bs_message *m = &c->slots[i];
     *existed = c->tags[i] != 0;
-    if (*existed) {
-        c->last = i;
+    if (*existed)
         return m;
-    }
     if (c->count >= c->max_messages || (c->count + 1) * 2 > c->nslots) {
         bs_correlator_make_room(c, evict_fn, ctx);
         i = bs_correlator_probe(c, qid, h); /* the table has changed */

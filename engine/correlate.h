@@ -79,11 +79,6 @@ struct bs_message *bs_correlator_begin(struct bs_correlator *c,
                                        struct bs_slice qid, int64_t now,
                                        bs_message_fn *evict_fn,
                                        bs_message_fn *forget_fn, void *ctx);
-/* When on, the slot of the last message found is looked at first: a
- * parallel segment looks each qmail delivery number up to decide whether
- * to hold the line, then again to count it. Off by default (one engine
- * rarely looks the same id up twice in a row). */
-void bs_correlator_remember_last(struct bs_correlator *c, bool on);
 /* Forgets a message (after the caller has dealt with it). */
 void bs_correlator_remove(struct bs_correlator *c, struct bs_message *m);
 /* Evicts messages idle for longer than ttl before now. */

@@ -110,11 +110,11 @@ struct bs_slice bs_track_message_key(const struct bs_event *ev,
 struct bs_slice bs_track_delivery_key(const struct bs_event *ev, char *buf);
 /* In a segment that follows another, lines about a message begun
  * elsewhere are kept for the merge instead of counted (segment.c). Most
- * are found by tracking itself, at the lookup it makes anyway
- * (bs_track_is_foreign sets e->foreign); bs_segment_hold decides before
- * tracking for the rest (qmail's deliveries, which name the message only
- * through the delivery number, and restarts). False in an engine that is
- * not a segment (the line loop tests e->segment itself first). */
+ * are found by tracking itself, at the lookup it makes anyway (it sets
+ * e->foreign); bs_segment_hold decides before tracking for the rest
+ * (qmail's delivery starts, whose tracking does not look at the message,
+ * and restarts). False in an engine that is not a segment (the line loop
+ * tests e->segment itself first). */
 bool bs_segment_hold(struct bs_engine *e, const struct bs_event *ev,
                      const char *line, size_t len);
 /* Keeps the line of an event tracking found foreign (clears e->foreign);

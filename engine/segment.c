@@ -29,29 +29,17 @@
 void bs_engine_set_segment(struct bs_engine *e, int follows_another)
 {
     e->segment = follows_another != 0;
-    /* a qmail delivery's number is looked up to decide whether to hold
-     * the line, then again to count it */
-    bs_correlator_remember_last(e->deliveries, e->segment);
 }
 
-/* Is this qmail delivery or delivery start about a message this segment
- * did not see begin? (Other events are found so by tracking: track.c,
- * bs_track_is_foreign.) A delivery names its message only through the
- * delivery number, so a start of a held message marks its number held. */
+/* Is this qmail delivery start about a message this segment did not see
+ * begin? (Other events are found so by tracking: track.c.) Tracking a
+ * start does not look at its message, so it is asked here; a start of a
+ * held message marks its delivery number held, and tracking holds the
+ * delivery that number names. */
 static bool bs_segment_is_foreign(struct bs_engine *e,
                                   const struct bs_event *ev)
 {
     char buf[BS_QUEUE_ID_MAX + 1];
-    if (ev->kind == BS_EV_DELIVERY && ev->status != BS_ST_PROBE &&
-        ev->delivery_id.len) {
-        struct bs_message *d = bs_correlator_find(
-            e->deliveries, bs_track_delivery_key(ev, buf));
-        if (d && !d->held)
-            return false;
-        if (d)
-            bs_correlator_remove(e->deliveries, d);
-        return true;
-    }
     if (ev->kind != BS_EV_DELIVERY_START)
         return false;
     struct bs_message *m = bs_correlator_find(

@@ -447,11 +447,19 @@ static void bs_track_qmail_delivery(struct bs_engine *e,
                                     const struct bs_event *ev)
 {
     char buf[BS_KEY_MAX + 1], num[BS_U64_DIGITS];
+    struct bs_message *d = bs_correlator_find(
+        e->deliveries, bs_track_delivery_key(ev, buf));
+    if (bs_track_holds_foreign(e) && (!d || d->held)) {
+        /* a segment's delivery whose start it did not see, or saw for a
+         * message begun elsewhere: held for the merge */
+        if (d)
+            bs_correlator_remove(e->deliveries, d);
+        e->foreign = true;
+        return;
+    }
     struct bs_attempt a = { .ev = ev, .rcpt_hashed = true,
                             .rcpt_domain = e->id_unknown_rcpt,
                             .text = bs_track_qmail_decode(e, ev->text) };
-    struct bs_message *d = bs_correlator_find(
-        e->deliveries, bs_track_delivery_key(ev, buf));
     if (d) {
         size_t n = bs_u64_decimal(d->link, num);
         a.rcpt_hash = d->rcpt_hash;

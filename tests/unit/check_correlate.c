@@ -8,7 +8,6 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static struct bs_slice qid(char *buf, int i)
@@ -165,60 +164,6 @@ START_TEST(test_begin_empties_a_reused_id)
 }
 END_TEST
 
-/* The same operations on random ids, with and without the remembered
- * slot, give the same messages: a slot emptied, moved or grown away is
- * a miss, never a wrong message. */
-START_TEST(test_remember_last_is_invisible)
-{
-    struct bs_correlator *plain = bs_correlator_new(300, 1000000);
-    struct bs_correlator *kept = bs_correlator_new(300, 1000000);
-    bs_correlator_remember_last(kept, true);
-    struct evictions ev_plain = { 0, 0 }, ev_kept = { 0, 0 };
-    unsigned seed = 7;
-    char b[32];
-    for (int step = 0; step < 200000; step++) {
-        int op = rand_r(&seed) % 8;
-        struct bs_slice id = qid(b, rand_r(&seed) % 500);
-        struct bs_message *x, *y;
-        if (op < 3) {
-            x = bs_correlator_find(plain, id);
-            y = bs_correlator_find(kept, id);
-        } else if (op < 6) {
-            x = bs_correlator_upsert(plain, id, step, count_evicted,
-                                     &ev_plain);
-            y = bs_correlator_upsert(kept, id, step, count_evicted,
-                                     &ev_kept);
-        } else if (op < 7) {
-            x = bs_correlator_begin(plain, id, step, count_evicted,
-                                    count_evicted, &ev_plain);
-            y = bs_correlator_begin(kept, id, step, count_evicted,
-                                    count_evicted, &ev_kept);
-        } else {
-            x = bs_correlator_find(plain, id);
-            y = bs_correlator_find(kept, id);
-            if (x)
-                bs_correlator_remove(plain, x);
-            if (y)
-                bs_correlator_remove(kept, y);
-            ck_assert_int_eq(x != NULL, y != NULL);
-            continue;
-        }
-        ck_assert_int_eq(x != NULL, y != NULL);
-        if (x) {
-            ck_assert_uint_eq(x->qid_len, id.len);
-            ck_assert_uint_eq(y->qid_len, id.len);
-            ck_assert(memcmp(y->qid, id.ptr, id.len) == 0);
-            ck_assert_int_eq(x->last_time, y->last_time);
-        }
-        ck_assert_uint_eq(bs_correlator_count(plain),
-                          bs_correlator_count(kept));
-    }
-    ck_assert_int_eq(ev_plain.messages, ev_kept.messages);
-    bs_correlator_free(plain);
-    bs_correlator_free(kept);
-}
-END_TEST
-
 static Suite *correlate_suite(void)
 {
     Suite *s = suite_create("correlate");
@@ -226,7 +171,6 @@ static Suite *correlate_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_insert_find_remove);
     tcase_add_test(tc, test_begin_empties_a_reused_id);
-    tcase_add_test(tc, test_remember_last_is_invisible);
     tcase_add_test(tc, test_ttl_sweep);
     tcase_add_test(tc, test_cap_evicts_oldest);
     tcase_add_test(tc, test_pending_and_refused_ids);
