@@ -20,10 +20,11 @@
 #define BS_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define BS_MAX(a, b) ((a) > (b) ? (a) : (b))
 
-/* Inlined even where GCC's size estimate would leave a call: only for a
- * per-line function whose inlining a benchmark has shown to pay. */
-/* Kept out of line: the rare path of a per-event function, so that the
- * common path does not save the registers the rare one needs. */
+/* BS_ALWAYS_INLINE: inlined even where GCC's size estimate would leave a
+ * call; only for a per-line function whose inlining a benchmark has shown
+ * to pay. BS_NOINLINE: kept out of line; the rare path of a per-event
+ * function, so that the common path does not save the registers the rare
+ * one needs. */
 #if defined(__GNUC__)
 #define BS_ALWAYS_INLINE inline __attribute__((always_inline))
 #define BS_NOINLINE __attribute__((noinline))
