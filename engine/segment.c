@@ -42,12 +42,10 @@ static bool bs_segment_is_foreign(struct bs_engine *e,
     char buf[BS_QUEUE_ID_MAX + 1];
     if (ev->kind != BS_EV_DELIVERY_START)
         return false;
-    struct bs_message *m = bs_correlator_find(
-        e->correlator, bs_track_message_key(ev, ev->queue_id, buf));
+    struct bs_slice key = bs_track_message_key(ev, ev->queue_id, buf);
+    struct bs_message *m = bs_correlator_find(e->correlator, key);
     if (!m) {
-        m = bs_correlator_upsert(e->correlator,
-                                 bs_track_message_key(ev, ev->queue_id, buf),
-                                 ev->time, NULL, NULL);
+        m = bs_correlator_upsert(e->correlator, key, ev->time, NULL, NULL);
         if (m)
             m->held = true;
     }
