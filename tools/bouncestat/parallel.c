@@ -126,25 +126,28 @@ static uint64_t bs_pieces_of(uint64_t size, uint64_t total,
 static void bs_pieces_plan(struct bs_pool *p, const char *const *inputs,
                            int ninputs)
 {
-    uint64_t *sizes = calloc((size_t)ninputs + 1, sizeof *sizes);
-    int64_t *mtimes = calloc((size_t)ninputs + 1, sizeof *mtimes);
-    bool *split = calloc((size_t)ninputs + 1, sizeof *split);
-    if (!sizes || !mtimes || !split) {
+    struct {
+        uint64_t size;
+        int64_t mtime;
+        bool split;
+    } *in = calloc((size_t)ninputs + 1, sizeof *in);
+    if (!in) {
         fprintf(stderr, "bouncestat: out of memory\n");
         abort();
     }
     uint64_t total = 0;
     for (int i = 0; i < ninputs; i++) {
-        if (bs_piece_stat(inputs[i], &sizes[i], &mtimes[i], &split[i]) < 0)
-            split[i] = false;
-        total += sizes[i];
+        if (bs_piece_stat(inputs[i], &in[i].size, &in[i].mtime,
+                          &in[i].split) < 0)
+            in[i].split = false;
+        total += in[i].size;
     }
     for (int i = 0; i < ninputs; i++) {
-        uint64_t size = sizes[i];
-        uint64_t n = split[i] ? bs_pieces_of(size, total, p->po) : 1;
+        uint64_t size = in[i].size;
+        uint64_t n = in[i].split ? bs_pieces_of(size, total, p->po) : 1;
         FILE *f = n > 1 ? fopen(inputs[i], "rb") : NULL;
         if (!f) {
-            bs_pieces_add(p, inputs[i], 0, UINT64_MAX, mtimes[i]);
+            bs_pieces_add(p, inputs[i], 0, UINT64_MAX, in[i].mtime);
             continue;
         }
         uint64_t start = 0;
@@ -153,14 +156,12 @@ static void bs_pieces_plan(struct bs_pool *p, const char *const *inputs,
                                   : bs_next_line(f, size * k / n, size);
             if (end != UINT64_MAX && end <= start)
                 continue;
-            bs_pieces_add(p, inputs[i], start, end, mtimes[i]);
+            bs_pieces_add(p, inputs[i], start, end, in[i].mtime);
             start = end;
         }
         fclose(f);
     }
-    free(sizes);
-    free(mtimes);
-    free(split);
+    free(in);
 }
 
 static struct bs_engine *bs_piece_engine(const struct bs_parallel_opts *po,
