@@ -200,12 +200,15 @@ static void bs_engine_log_bytes(void *ctx, const char *data, size_t len)
 {
     struct bs_engine *e = ctx;
     const char *end = data + len, *line;
-    const char *p = bs_lines_resume(&e->lines, data, end, bs_engine_line, e);
+    struct bs_line_iter it;
+    bs_lines_begin(&it,
+                   bs_lines_resume(&e->lines, data, end, bs_engine_line, e),
+                   end);
     size_t n;
     bool oversize;
-    while (bs_lines_next(&e->lines, &p, end, &line, &n, &oversize))
+    while (bs_lines_next(&e->lines, &it, &line, &n, &oversize))
         bs_engine_line(e, line, n, oversize);
-    bs_lines_hold(&e->lines, p, end, bs_engine_line, e);
+    bs_lines_hold(&e->lines, it.p, end, bs_engine_line, e);
 }
 
 /* Decoded bytes: a log's go straight to the line splitter; the start of

@@ -109,6 +109,117 @@ START_TEST(test_lines_huge_line)
 }
 END_TEST
 
+/* Lines joined as in struct collected, of any length. */
+struct joined {
+    char *text;
+    size_t len, cap;
+};
+
+static void join_put(struct joined *j, const char *p, size_t n, char mark)
+{
+    if (j->len + n + 2 > j->cap) {
+        j->cap = (j->len + n + 2) * 2;
+        j->text = realloc(j->text, j->cap);
+        ck_assert_ptr_nonnull(j->text);
+    }
+    memcpy(j->text + j->len, p, n);
+    j->len += n;
+    j->text[j->len++] = mark;
+}
+
+static void join_line(void *ctx, const char *line, size_t len, bool oversize)
+{
+    join_put(ctx, line, len, oversize ? '!' : '|');
+}
+
+/* What the splitter must give, byte by byte: each line without its '\n'
+ * and a '\r' before it, or its first max_len bytes when it is longer. */
+static void split_by_bytes(const char *in, size_t n, size_t max_len,
+                           struct joined *out)
+{
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && in[i] != '\n')
+            continue;
+        size_t len = i - start;
+        if (i == n && len == 0)
+            break;
+        if (len > max_len)
+            join_put(out, in + start, max_len, '!');
+        else
+            join_put(out, in + start,
+                     len && in[start + len - 1] == '\r' ? len - 1 : len,
+                     '|');
+        start = i + 1;
+    }
+}
+
+static uint64_t lcg(uint64_t *state)
+{
+    *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *state >> 33;
+}
+
+/* Random texts, newlines from every byte to none, over windows and 64-byte
+ * blocks, fed in random chunks: the same lines as the byte-by-byte split
+ * (the newline search reads 64 bytes at a time, two offsets written
+ * whether there or not, the chunk's tail from a copy). */
+START_TEST(test_lines_random_against_bytes)
+{
+    static const unsigned per_newline[] = { 1, 2, 3, 20, 64, 150, 5000, 0 };
+    uint64_t seed = 42;
+    char *in = malloc(40000);
+    ck_assert_ptr_nonnull(in);
+    for (int round = 0; round < 400; round++) {
+        size_t n = lcg(&seed) % 40000;
+        unsigned every = per_newline[round % 8];
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = lcg(&seed);
+            in[i] = every && r % every == 0 ? '\n'
+                    : r % 97 == 0           ? '\r'
+                                            : (char)('a' + r % 26);
+        }
+        size_t max_len = round % 3 ? 4096 : 1 + lcg(&seed) % 200;
+        struct joined want = { 0 }, got = { 0 };
+        split_by_bytes(in, n, max_len, &want);
+        struct bs_lines l;
+        bs_lines_init(&l, max_len);
+        for (size_t off = 0; off < n;) {
+            size_t chunk = round % 4 ? 1 + lcg(&seed) % 9000 : n;
+            chunk = chunk < n - off ? chunk : n - off;
+            bs_lines_feed(&l, in + off, chunk, join_line, &got);
+            off += chunk;
+        }
+        bs_lines_finish(&l, join_line, &got);
+        bs_lines_fini(&l);
+        ck_assert_msg(got.len == want.len &&
+                          memcmp(got.text, want.text, got.len) == 0,
+                      "round %d: %zu bytes, newline every %u: the lines "
+                      "differ", round, n, every);
+        free(want.text);
+        free(got.text);
+    }
+    free(in);
+}
+END_TEST
+
+/* The portable mask (used where AVX2 is not) against its definition. */
+START_TEST(test_lines_newline_mask)
+{
+    uint64_t seed = 7;
+    char block[64];
+    for (int round = 0; round < 2000; round++) {
+        uint64_t want = 0;
+        for (int j = 0; j < 64; j++) {
+            uint64_t r = lcg(&seed);
+            block[j] = r % (1 + round % 9) == 0 ? '\n' : (char)(r >> 8);
+            want |= (uint64_t)(block[j] == '\n') << j;
+        }
+        ck_assert_uint_eq(bs_lines_newline_mask(block), want);
+    }
+}
+END_TEST
+
 static Suite *lines_suite(void)
 {
     Suite *s = suite_create("lines");
@@ -117,6 +228,8 @@ static Suite *lines_suite(void)
                         (int)(sizeof cases / sizeof *cases));
     tcase_add_test(tc, test_lines_counters);
     tcase_add_test(tc, test_lines_huge_line);
+    tcase_add_test(tc, test_lines_random_against_bytes);
+    tcase_add_test(tc, test_lines_newline_mask);
     suite_add_tcase(s, tc);
     return s;
 }
