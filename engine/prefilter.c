@@ -416,21 +416,29 @@ void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
     const __m128i fold = _mm_set1_epi32((int)BS_PF_FOLD4),
                   k = _mm_set1_epi32((int)0x9e3779b1u);
     for (; len >= 4 && last - q >= 15; q += 16) {
+        uint32_t h[16], hit = 0;
         for (int o = 0; o < 4; o++) {
             __m128i w = _mm_or_si128(
                 _mm_loadu_si128((const __m128i *)(const void *)(q + o)),
                 fold);
             __m128i even = _mm_mul_epu32(w, k);
             __m128i odd = _mm_mul_epu32(_mm_srli_epi64(w, 32), k);
-            size_t i = (size_t)(q - p) + (size_t)o;
-            bs_pf_try(pf, (uint32_t)_mm_extract_epi16(even, 1), p + i, p,
-                      len, i, cand);
-            bs_pf_try(pf, (uint32_t)_mm_extract_epi16(odd, 1), p + i + 4, p,
-                      len, i + 4, cand);
-            bs_pf_try(pf, (uint32_t)_mm_extract_epi16(even, 5), p + i + 8,
-                      p, len, i + 8, cand);
-            bs_pf_try(pf, (uint32_t)_mm_extract_epi16(odd, 5), p + i + 12,
-                      p, len, i + 12, cand);
+            h[o] = (uint32_t)_mm_extract_epi16(even, 1);
+            h[o + 4] = (uint32_t)_mm_extract_epi16(odd, 1);
+            h[o + 8] = (uint32_t)_mm_extract_epi16(even, 5);
+            h[o + 12] = (uint32_t)_mm_extract_epi16(odd, 5);
+        }
+        /* the sixteen bitmap tests without a branch each: most windows
+         * are in no bucket, and which are is not predictable */
+        for (int j = 0; j < 16; j++)
+            hit |= (uint32_t)((pf->bits[h[j] / 64] >> (h[j] % 64)) & 1)
+                   << j;
+        for (; hit; hit &= hit - 1) {
+            int j = __builtin_ctz(hit);
+            size_t i = (size_t)(q - p) + (size_t)j;
+            uint32_t h2 = bs_pf_hash2(bs_load32(p + i) | BS_PF_FOLD4);
+            if ((pf->check[h2 / 64] >> (h2 % 64)) & 1)
+                bs_pf_probe(pf, h[j], p, len, i, cand);
         }
     }
 #endif
