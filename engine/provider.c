@@ -26,6 +26,8 @@ struct bs_network {
     unsigned provider;
 };
 
+#define BS_SIGNATURE_PAIRS 4
+
 struct bs_signature {
     char text[BS_SIGNATURE_MAX + 1]; /* lower case */
     size_t len;
@@ -42,10 +44,15 @@ struct bs_provider_table {
     size_t nnetworks;
     struct bs_signature *signatures;
     size_t nsignatures;
-    /* The first bytes of the signatures, when there are at most three
-     * (more: nfirst is 4): a text is searched for those only. */
-    char first[3];
-    unsigned nfirst;
+    /* The first two bytes of the signatures, when there are at most
+     * BS_SIGNATURE_PAIRS pairs and no signature is shorter (more:
+     * npairs is BS_SIGNATURE_PAIRS + 1): a text is searched for those. */
+    unsigned char pair[BS_SIGNATURE_PAIRS][2];
+    unsigned npairs;
+    /* per pair and byte, sixteen times: what the text's byte is ORed
+     * with (0x20 for a letter, 0 otherwise), then what it must equal */
+    unsigned char pair_fold[BS_SIGNATURE_PAIRS][2][16];
+    unsigned char pair_byte[BS_SIGNATURE_PAIRS][2][16];
 };
 
 struct bs_provider_table *bs_provider_table_new(void)
@@ -211,6 +218,35 @@ static bool bs_network_parse(struct bs_slice w, struct bs_network *net)
     return true;
 }
 
+/* Notes the first two bytes of a new signature for the search. */
+static void bs_signature_pair_add(struct bs_provider_table *t,
+                                  const struct bs_signature *sig)
+{
+    if (t->npairs > BS_SIGNATURE_PAIRS)
+        return; /* the search reads every signature anyway */
+    if (sig->len < 2) {
+        t->npairs = BS_SIGNATURE_PAIRS + 1;
+        return;
+    }
+    for (unsigned i = 0; i < t->npairs; i++)
+        if (t->pair[i][0] == (unsigned char)sig->text[0] &&
+            t->pair[i][1] == (unsigned char)sig->text[1])
+            return;
+    if (t->npairs == BS_SIGNATURE_PAIRS) {
+        t->npairs = BS_SIGNATURE_PAIRS + 1;
+        return;
+    }
+    for (int k = 0; k < 2; k++) {
+        unsigned char c = (unsigned char)sig->text[k];
+        t->pair[t->npairs][k] = c;
+        /* a letter's two cases, and only they, OR 0x20 to it */
+        memset(t->pair_fold[t->npairs][k], c >= 'a' && c <= 'z' ? 0x20 : 0,
+               16);
+        memset(t->pair_byte[t->npairs][k], c, 16);
+    }
+    t->npairs++;
+}
+
 static bool bs_provider_add_special(struct bs_provider_table *t,
                                     struct bs_slice kind, struct bs_slice w,
                                     unsigned provider)
@@ -233,10 +269,7 @@ static bool bs_provider_add_special(struct bs_provider_table *t,
     t->signatures = bs_xreallocarray(t->signatures, t->nsignatures + 1,
                                      sizeof *t->signatures);
     t->signatures[t->nsignatures++] = sig;
-    if (t->nfirst < 3 && !memchr(t->first, sig.text[0], t->nfirst))
-        t->first[t->nfirst++] = sig.text[0];
-    else if (!memchr(t->first, sig.text[0], BS_MIN(t->nfirst, 3u)))
-        t->nfirst = 4;
+    bs_signature_pair_add(t, &sig);
     return true;
 }
 
@@ -369,67 +402,88 @@ static int bs_provider_by_network(const struct bs_provider_table *t,
     return best;
 }
 
-static bool bs_contains_nocase(struct bs_slice hay, const char *lower,
-                               size_t n)
+/* Does the signature s (lower case) start at p, in any ASCII case? */
+static bool bs_signature_at(const struct bs_signature *s, const char *p,
+                            const char *end)
 {
-    for (size_t i = 0; i + n <= hay.len; i++) {
-        size_t j = 0;
-        while (j < n && bs_ascii_lower(hay.ptr[i + j]) == lower[j])
-            j++;
-        if (j == n)
-            return true;
-    }
-    return false;
+    if ((size_t)(end - p) < s->len)
+        return false;
+    for (size_t j = 0; j < s->len; j++)
+        if (bs_ascii_lower(p[j]) != s->text[j])
+            return false;
+    return true;
 }
 
+/* The earliest signature of the table before best that starts at p. */
+static size_t bs_signature_starting(const struct bs_provider_table *t,
+                                    const char *p, const char *end,
+                                    size_t best)
+{
+    for (size_t i = 0; i < best; i++)
+        if (bs_signature_at(&t->signatures[i], p, end))
+            return i;
+    return best;
+}
+
+#ifdef BS_SCAN_SSE2
+/* The lanes of v that are byte k of pair i, in any ASCII case. */
+static inline __m128i bs_signature_byte_is(const struct bs_provider_table *t,
+                                           __m128i v, unsigned i, int k)
+{
+    const void *fold = t->pair_fold[i][k], *byte = t->pair_byte[i][k];
+    return _mm_cmpeq_epi8(
+        _mm_or_si128(v, _mm_loadu_si128((const __m128i *)fold)),
+        _mm_loadu_si128((const __m128i *)byte));
+}
+#endif
+
 /* The first signature of the table (the earliest wins) that occurs in
- * the lower-cased text [p, end): the text is read once, stopping where
- * one of the signatures' three first bytes is. nsignatures when none. */
+ * [p, end) in any ASCII case, or nsignatures: the text is read once,
+ * sixteen starts at a time for the signatures' first two bytes (few
+ * places of a text have one of the pairs; the first bytes alone were at
+ * every 'g', 'p' and 'y'), the signatures compared there only. */
 static size_t bs_first_signature(const struct bs_provider_table *t,
                                  const char *p, const char *end)
 {
-    char a = t->first[0], b = t->nfirst > 1 ? t->first[1] : a,
-         c = t->nfirst > 2 ? t->first[2] : a;
     size_t best = t->nsignatures;
-    for (p = bs_find_any3(p, end, a, b, c); p < end && best;
-         p = bs_find_any3(p + 1, end, a, b, c)) {
-        for (size_t i = 0; i < best; i++) {
-            const struct bs_signature *s = &t->signatures[i];
-            if (s->text[0] == *p && (size_t)(end - p) >= s->len &&
-                (s->len < 2 || s->text[1] == p[1]) &&
-                memcmp(p, s->text, s->len) == 0) {
-                best = i;
-                break;
-            }
-        }
+#ifdef BS_SCAN_SSE2
+    while (p < end && best) {
+        /* the last bytes from a copy with zero bytes after them (no
+         * signature has a zero byte): nothing read past end */
+        char tail[32] = { 0 };
+        const char *at = p;
+        if (end - p < 17)
+            at = memcpy(tail, p, (size_t)(end - p));
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)at);
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(at + 1));
+        __m128i hit = _mm_setzero_si128();
+        for (unsigned i = 0; i < t->npairs; i++)
+            hit = _mm_or_si128(
+                hit, _mm_and_si128(bs_signature_byte_is(t, a, i, 0),
+                                   bs_signature_byte_is(t, b, i, 1)));
+        for (unsigned m = (unsigned)_mm_movemask_epi8(hit); m && best;
+             m &= m - 1)
+            best = bs_signature_starting(t, p + __builtin_ctz(m), end, best);
+        p += 16;
     }
+#endif
+    for (; p < end && best; p++)
+        best = bs_signature_starting(t, p, end, best);
     return best;
 }
 
 static int bs_provider_by_signature(const struct bs_provider_table *t,
                                     struct bs_slice text)
 {
-    char low[4096];
-    if (t->nsignatures && text.len <= sizeof low) {
-        /* Lower-cased once, then searched in one pass, or with the
-         * library's fast search per word. */
-        bs_ascii_lower_copy(low, text.ptr, text.len);
-        if (t->nfirst <= 3) {
-            size_t i = bs_first_signature(t, low, low + text.len);
-            return i < t->nsignatures ? (int)t->signatures[i].provider
-                                      : -1;
-        }
-        for (size_t i = 0; i < t->nsignatures; i++)
-            if (bs_memmem(low, text.len, t->signatures[i].text,
-                          t->signatures[i].len))
-                return (int)t->signatures[i].provider;
-        return -1;
+    size_t best = t->nsignatures;
+    if (t->npairs <= BS_SIGNATURE_PAIRS) {
+        best = bs_first_signature(t, text.ptr, text.ptr + text.len);
+    } else { /* many signatures: each searched for in turn */
+        const char *end = text.ptr + text.len;
+        for (const char *p = text.ptr; p < end && best; p++)
+            best = bs_signature_starting(t, p, end, best);
     }
-    for (size_t i = 0; i < t->nsignatures; i++)
-        if (bs_contains_nocase(text, t->signatures[i].text,
-                               t->signatures[i].len))
-            return (int)t->signatures[i].provider;
-    return -1;
+    return best < t->nsignatures ? (int)t->signatures[best].provider : -1;
 }
 
 /* Relay host, then relay network: -1 when neither says. */

@@ -269,6 +269,85 @@ START_TEST(test_provider_signature_order)
 }
 END_TEST
 
+/* The table's signatures (lower case) in order: the first that occurs in
+ * the text in any ASCII case, byte by byte. */
+static const char *first_signature_by_bytes(const char *const *sigs,
+                                            const char *const *providers,
+                                            const char *text)
+{
+    char lower[512];
+    size_t n = strlen(text);
+    for (size_t i = 0; i <= n; i++)
+        lower[i] = (char)bs_ascii_lower(text[i]);
+    for (size_t k = 0; sigs[k]; k++)
+        if (strstr(lower, sigs[k]))
+            return providers[k];
+    return "other";
+}
+
+/* Random texts of signature pieces, other words and every case, up to
+ * 300 bytes (so that a signature lies across the search's 16-byte steps
+ * and in its last bytes): the provider the byte-by-byte definition
+ * gives, with four first-byte pairs (one not a letter), and with more
+ * pairs than the search takes. */
+START_TEST(test_provider_signature_random)
+{
+    static const char *const sigs[2][8] = {
+        { "gsmtp", "protection.outlook.com", "prod.outlook.com",
+          "yahoodns", "[4.2.0]", NULL },
+        { "gsmtp", "zz", "protection.outlook.com", "yahoodns", "ab",
+          "cd", "ef", NULL },
+    };
+    static const char *const providers[2][8] = {
+        { "google", "microsoft", "microsoft", "yahoo", "kddi", NULL },
+        { "google", "apple", "microsoft", "yahoo", "kddi", "docomo",
+          "softbank", NULL },
+    };
+    static const char *const pieces[] = {
+        "GSMTP", "gsm", "tp", "protection.", "Outlook.com", "prod.", "PR",
+        "yahoo", "DNS", "[4.2.", "0]", "z", "Z", "a", "B", "c", "D", "e",
+        "f", " ", "250 ", "ok", "po", "ya", "\t",
+    };
+    uint64_t seed = 99;
+    for (int table = 0; table < 2; table++) {
+        char src[512] = "";
+        for (size_t k = 0; sigs[table][k]; k++) {
+            strcat(src, providers[table][k]);
+            strcat(src, " signature ");
+            strcat(src, sigs[table][k]);
+            strcat(src, "\n");
+        }
+        struct bs_provider_table *t = bs_provider_table_new();
+        struct bs_buf err;
+        bs_buf_init(&err);
+        ck_assert_int_eq(bs_provider_table_load(t, "s.txt", src, strlen(src),
+                                                &err),
+                         0);
+        for (int round = 0; round < 20000; round++) {
+            char text[400] = "";
+            size_t want_len = (size_t)(round % 300);
+            while (strlen(text) < want_len) {
+                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                strcat(text, pieces[(seed >> 33) %
+                                    (sizeof pieces / sizeof *pieces)]);
+            }
+            struct bs_provider_evidence ev = {
+                BS_SLICE_LIT("customer.example"), BS_SLICE_LIT(""),
+                BS_SLICE_LIT(""), bs_slice_make(text, strlen(text)),
+            };
+            const char *got = bs_provider_name(t, bs_provider_decide(t, &ev));
+            const char *want = first_signature_by_bytes(
+                sigs[table], providers[table], text);
+            ck_assert_msg(strcmp(got, want) == 0,
+                          "table %d, '%s': got %s, want %s", table, text,
+                          got, want);
+        }
+        bs_buf_fini(&err);
+        bs_provider_table_free(t);
+    }
+}
+END_TEST
+
 START_TEST(test_provider_load_errors)
 {
     struct bs_provider_table *t = bs_provider_table_new();
@@ -300,6 +379,7 @@ static Suite *provider_suite(void)
     tcase_add_test(tc, test_provider_cached);
     tcase_add_test(tc, test_provider_network_errors);
     tcase_add_test(tc, test_provider_signature_order);
+    tcase_add_test(tc, test_provider_signature_random);
     tcase_add_test(tc, test_provider_load_errors);
     suite_add_tcase(s, tc);
     return s;
