@@ -411,32 +411,44 @@ static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
     if (c.end - c.p > 3 && memcmp(c.p, "to=", 3) == 0)
         return bs_pf_delivery(&c, ev);
     struct bs_slice program = rec->program;
-    if (bs_pf_is_qmgr(program)) {
-        if (BS_PF_LIT(&c, "from="))
-            return bs_pf_qmgr_from(&c, ev);
-        if (c.end - c.p == 7 && BS_PF_LIT(&c, "removed")) {
-            ev->kind = BS_EV_MESSAGE_DONE;
+    /* the daemons with events of their own, told apart by the last byte
+     * of the name (one jump instead of a compare for each) */
+    switch (program.len ? program.ptr[program.len - 1] : '\0') {
+    case 'r':
+        if (bs_pf_is_qmgr(program)) {
+            if (BS_PF_LIT(&c, "from="))
+                return bs_pf_qmgr_from(&c, ev);
+            if (c.end - c.p == 7 && BS_PF_LIT(&c, "removed")) {
+                ev->kind = BS_EV_MESSAGE_DONE;
+                return BS_PARSE_EVENT;
+            }
+            return BS_PARSE_SKIPPED;
+        }
+        if (BS_PF_DAEMON_IS(program, "postsuper") && c.end - c.p == 7 &&
+            BS_PF_LIT(&c, "removed")) {
+            ev->kind = BS_EV_MESSAGE_DELETED;
             return BS_PARSE_EVENT;
         }
-        return BS_PARSE_SKIPPED;
-    }
-    if (BS_PF_DAEMON_IS(program, "cleanup") &&
-        BS_PF_LIT(&c, "message-id=")) {
-        ev->kind = BS_EV_MESSAGE_NEW;
-        return BS_PARSE_EVENT;
-    }
-    if (BS_PF_DAEMON_IS(program, "postsuper") && c.end - c.p == 7 &&
-        BS_PF_LIT(&c, "removed")) {
-        ev->kind = BS_EV_MESSAGE_DELETED;
-        return BS_PARSE_EVENT;
-    }
-    if (BS_PF_DAEMON_IS(program, "bounce") &&
-        (BS_PF_LIT(&c, "sender non-delivery notification: ") ||
-         BS_PF_LIT(&c, "sender delay notification: ") ||
-         BS_PF_LIT(&c, "sender delivery status notification: ") ||
-         BS_PF_LIT(&c, "postmaster non-delivery notification: "))) {
-        ev->kind = BS_EV_NOTIFICATION;
-        return BS_PARSE_EVENT;
+        break;
+    case 'p':
+        if (BS_PF_DAEMON_IS(program, "cleanup") &&
+            BS_PF_LIT(&c, "message-id=")) {
+            ev->kind = BS_EV_MESSAGE_NEW;
+            return BS_PARSE_EVENT;
+        }
+        break;
+    case 'e':
+        if (BS_PF_DAEMON_IS(program, "bounce") &&
+            (BS_PF_LIT(&c, "sender non-delivery notification: ") ||
+             BS_PF_LIT(&c, "sender delay notification: ") ||
+             BS_PF_LIT(&c, "sender delivery status notification: ") ||
+             BS_PF_LIT(&c, "postmaster non-delivery notification: "))) {
+            ev->kind = BS_EV_NOTIFICATION;
+            return BS_PARSE_EVENT;
+        }
+        break;
+    default:
+        break;
     }
     /* A delivery-looking line of an unexpected shape. */
     if (bs_pf_looks_like_delivery(c.p, c.end))
