@@ -342,6 +342,13 @@ static bool bs_pf_is_qmgr(struct bs_slice program)
            BS_PF_DAEMON_IS(program, "oqmgr");
 }
 
+/* Is the rest of the line "removed" (qmgr: the message is done;
+ * postsuper: it was deleted)? */
+static bool bs_pf_rest_is_removed(struct bs_pf_cursor *c)
+{
+    return c->end - c->p == 7 && BS_PF_LIT(c, "removed");
+}
+
 /* The keys of a delivery record seen in a line so far. */
 struct bs_pf_keys_seen {
     bool status, to_or_relay;
@@ -418,14 +425,14 @@ static enum bs_parse_result bs_pf_parse(const struct bs_syslog_record *rec,
         if (bs_pf_is_qmgr(program)) {
             if (BS_PF_LIT(&c, "from="))
                 return bs_pf_qmgr_from(&c, ev);
-            if (c.end - c.p == 7 && BS_PF_LIT(&c, "removed")) {
+            if (bs_pf_rest_is_removed(&c)) {
                 ev->kind = BS_EV_MESSAGE_DONE;
                 return BS_PARSE_EVENT;
             }
             return BS_PARSE_SKIPPED;
         }
-        if (BS_PF_DAEMON_IS(program, "postsuper") && c.end - c.p == 7 &&
-            BS_PF_LIT(&c, "removed")) {
+        if (BS_PF_DAEMON_IS(program, "postsuper") &&
+            bs_pf_rest_is_removed(&c)) {
             ev->kind = BS_EV_MESSAGE_DELETED;
             return BS_PARSE_EVENT;
         }
