@@ -9,6 +9,7 @@
  */
 #include "parallel.h"
 
+#include "common.h"
 #include "decode_thread.h"
 #include "patterns_file.h"
 
@@ -130,11 +131,7 @@ static void bs_pieces_plan(struct bs_pool *p, const char *const *inputs,
         uint64_t size;
         int64_t mtime;
         bool split;
-    } *in = calloc((size_t)ninputs + 1, sizeof *in);
-    if (!in) {
-        fprintf(stderr, "bouncestat: out of memory\n");
-        abort();
-    }
+    } *in = bs_xcalloc((size_t)ninputs + 1, sizeof *in);
     uint64_t total = 0;
     for (int i = 0; i < ninputs; i++) {
         if (bs_piece_stat(inputs[i], &in[i].size, &in[i].mtime,
