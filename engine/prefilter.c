@@ -381,6 +381,18 @@ static void bs_pf_probe(const struct bs_prefilter *pf, uint32_t h,
     }
 }
 
+/* The window at i of the text (its four bytes at w), whose bucket h
+ * holds literals: probed when the second bitmap has the window too. */
+static inline void bs_pf_try_used(const struct bs_prefilter *pf, uint32_t h,
+                                  const unsigned char *w,
+                                  const unsigned char *p, size_t len,
+                                  size_t i, uint64_t *cand)
+{
+    uint32_t h2 = bs_pf_hash2(bs_load32(w) | BS_PF_FOLD4);
+    if ((pf->check[h2 / 64] >> (h2 % 64)) & 1)
+        bs_pf_probe(pf, h, p, len, i, cand);
+}
+
 /* The window at i of the text, its four bytes at w (p + i, but for the
  * last three bytes' padded copy), whose bucket is h (bs_pf_hash of the
  * folded window): probed when the bucket holds literals and the second
@@ -389,11 +401,8 @@ static inline void bs_pf_try(const struct bs_prefilter *pf, uint32_t h,
                              const unsigned char *w, const unsigned char *p,
                              size_t len, size_t i, uint64_t *cand)
 {
-    if (!((pf->bits[h / 64] >> (h % 64)) & 1))
-        return;
-    uint32_t h2 = bs_pf_hash2(bs_load32(w) | BS_PF_FOLD4);
-    if ((pf->check[h2 / 64] >> (h2 % 64)) & 1)
-        bs_pf_probe(pf, h, p, len, i, cand);
+    if ((pf->bits[h / 64] >> (h % 64)) & 1)
+        bs_pf_try_used(pf, h, w, p, len, i, cand);
 }
 
 void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
@@ -436,9 +445,7 @@ void bs_prefilter_scan(const struct bs_prefilter *pf, const char *text,
         for (; hit; hit &= hit - 1) {
             int j = __builtin_ctz(hit);
             size_t i = (size_t)(q - p) + (size_t)j;
-            uint32_t h2 = bs_pf_hash2(bs_load32(p + i) | BS_PF_FOLD4);
-            if ((pf->check[h2 / 64] >> (h2 % 64)) & 1)
-                bs_pf_probe(pf, h[j], p, len, i, cand);
+            bs_pf_try_used(pf, h[j], p + i, p, len, i, cand);
         }
     }
 #endif
