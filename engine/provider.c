@@ -46,13 +46,12 @@ struct bs_provider_table {
     size_t nsignatures;
     /* The first two bytes of the signatures, when there are at most
      * BS_SIGNATURE_PAIRS pairs and no signature is shorter (more:
-     * npairs is BS_SIGNATURE_PAIRS + 1): a text is searched for those. */
-    unsigned char pair[BS_SIGNATURE_PAIRS][2];
+     * npairs is BS_SIGNATURE_PAIRS + 1): a text is searched for those.
+     * Per pair and byte, sixteen times: the byte, and what the text's
+     * byte is ORed with before the compare (0x20 for a letter). */
     unsigned npairs;
-    /* per pair and byte, sixteen times: what the text's byte is ORed
-     * with (0x20 for a letter, 0 otherwise), then what it must equal */
-    unsigned char pair_fold[BS_SIGNATURE_PAIRS][2][16];
     unsigned char pair_byte[BS_SIGNATURE_PAIRS][2][16];
+    unsigned char pair_fold[BS_SIGNATURE_PAIRS][2][16];
 };
 
 struct bs_provider_table *bs_provider_table_new(void)
@@ -229,8 +228,8 @@ static void bs_signature_pair_add(struct bs_provider_table *t,
         return;
     }
     for (unsigned i = 0; i < t->npairs; i++)
-        if (t->pair[i][0] == (unsigned char)sig->text[0] &&
-            t->pair[i][1] == (unsigned char)sig->text[1])
+        if (t->pair_byte[i][0][0] == (unsigned char)sig->text[0] &&
+            t->pair_byte[i][1][0] == (unsigned char)sig->text[1])
             return;
     if (t->npairs == BS_SIGNATURE_PAIRS) {
         t->npairs = BS_SIGNATURE_PAIRS + 1;
@@ -238,7 +237,6 @@ static void bs_signature_pair_add(struct bs_provider_table *t,
     }
     for (int k = 0; k < 2; k++) {
         unsigned char c = (unsigned char)sig->text[k];
-        t->pair[t->npairs][k] = c;
         /* a letter's two cases, and only they, OR 0x20 to it */
         memset(t->pair_fold[t->npairs][k], c >= 'a' && c <= 'z' ? 0x20 : 0,
                16);
@@ -441,13 +439,14 @@ static inline __m128i bs_signature_byte_is(const struct bs_provider_table *t,
  * [p, end) in any ASCII case, or nsignatures: the text is read once,
  * sixteen starts at a time for the signatures' first two bytes (few
  * places of a text have one of the pairs; the first bytes alone were at
- * every 'g', 'p' and 'y'), the signatures compared there only. */
+ * every 'g', 'p' and 'y'), the signatures compared there only; with more
+ * pairs than that, or without SSE2, at every start. */
 static size_t bs_first_signature(const struct bs_provider_table *t,
                                  const char *p, const char *end)
 {
     size_t best = t->nsignatures;
 #ifdef BS_SCAN_SSE2
-    while (p < end && best) {
+    while (t->npairs <= BS_SIGNATURE_PAIRS && p < end && best) {
         /* the last bytes from a copy with zero bytes after them (no
          * signature has a zero byte): nothing read past end */
         char tail[32] = { 0 };
@@ -475,14 +474,7 @@ static size_t bs_first_signature(const struct bs_provider_table *t,
 static int bs_provider_by_signature(const struct bs_provider_table *t,
                                     struct bs_slice text)
 {
-    size_t best = t->nsignatures;
-    if (t->npairs <= BS_SIGNATURE_PAIRS) {
-        best = bs_first_signature(t, text.ptr, text.ptr + text.len);
-    } else { /* many signatures: each searched for in turn */
-        const char *end = text.ptr + text.len;
-        for (const char *p = text.ptr; p < end && best; p++)
-            best = bs_signature_starting(t, p, end, best);
-    }
+    size_t best = bs_first_signature(t, text.ptr, text.ptr + text.len);
     return best < t->nsignatures ? (int)t->signatures[best].provider : -1;
 }
 
