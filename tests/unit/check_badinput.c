@@ -37,9 +37,7 @@ static struct bs_engine *make(size_t max_messages)
     o.year = 2026;
     if (max_messages)
         o.max_messages = max_messages;
-    char err[256];
-    struct bs_engine *e = bs_engine_new(&o, err, sizeof err);
-    ck_assert_msg(e != NULL, "%s", err);
+    struct bs_engine *e = bs_test_engine_with(&o);
     bs_engine_begin_input(e, "bad", REF_TIME);
     return e;
 }

@@ -527,9 +527,7 @@ static char *run_pieces_held(const char *data, size_t len,
         o.year = 2026;
         if (max_held)
             o.max_held = max_held;
-        char err[256];
-        struct bs_engine *e = bs_engine_new(&o, err, sizeof err);
-        ck_assert_msg(e != NULL, "%s", err);
+        struct bs_engine *e = bs_test_engine_with(&o);
         bs_engine_set_segment(e, i > 0);
         bs_engine_begin_input(e, "piece", REF_TIME);
         bs_engine_feed(e, data + start, end - start);

@@ -186,13 +186,7 @@ END_TEST
 
 static struct bs_engine *engine(void)
 {
-    struct bs_engine_options o;
-    bs_engine_options_default(&o);
-    o.year = 2026;
-    char err[256];
-    struct bs_engine *e = bs_engine_new(&o, err, sizeof err);
-    ck_assert_msg(e != NULL, "%s", err);
-    return e;
+    return bs_test_engine_new(2026);
 }
 
 static char *render(struct bs_engine *e, enum bs_format f, const char *by)

@@ -175,12 +175,7 @@ static void mail(struct bs_buf *b, const char *dom, int n, int k)
 
 static struct bs_engine *engine(void)
 {
-    struct bs_engine_options o;
-    bs_engine_options_default(&o);
-    char err[256];
-    struct bs_engine *e = bs_engine_new(&o, err, sizeof err);
-    ck_assert_ptr_nonnull(e);
-    return e;
+    return bs_test_engine_new(0); /* the default options */
 }
 
 static void feed(struct bs_engine *e, struct bs_buf *b)

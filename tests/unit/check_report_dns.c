@@ -19,12 +19,7 @@
 
 static struct bs_engine *sample_engine(void)
 {
-    struct bs_engine_options o;
-    bs_engine_options_default(&o);
-    o.year = 2026;
-    char err[256];
-    struct bs_engine *e = bs_engine_new(&o, err, sizeof err);
-    ck_assert_msg(e != NULL, "%s", err);
+    struct bs_engine *e = bs_test_engine_new(2026);
     size_t len;
     char *log = bs_test_read_file(BS_TEST_DATA "/sample/maillog", &len);
     ck_assert_ptr_nonnull(log);

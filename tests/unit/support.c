@@ -77,15 +77,20 @@ void bs_test_rules_free(struct bs_test_rules *r)
     bs_provider_table_free(r->providers);
 }
 
+struct bs_engine *bs_test_engine_with(const struct bs_engine_options *o)
+{
+    char err[256];
+    struct bs_engine *e = bs_engine_new(o, err, sizeof err);
+    ck_assert_msg(e != NULL, "%s", err);
+    return e;
+}
+
 struct bs_engine *bs_test_engine_new(int year)
 {
     struct bs_engine_options o;
     bs_engine_options_default(&o);
     o.year = year;
-    char err[256];
-    struct bs_engine *e = bs_engine_new(&o, err, sizeof err);
-    ck_assert_msg(e != NULL, "%s", err);
-    return e;
+    return bs_test_engine_with(&o);
 }
 
 void bs_test_feed(struct bs_engine *e, const char *data, size_t len)

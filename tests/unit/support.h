@@ -30,6 +30,9 @@ struct bs_engine;
 /* A new engine with the default options and this --year (0: from the
  * reference time); a failure fails the test. */
 struct bs_engine *bs_test_engine_new(int year);
+struct bs_engine_options;
+/* A new engine with these options; a failure fails the test. */
+struct bs_engine *bs_test_engine_with(const struct bs_engine_options *o);
 /* Feeds data to e as one input, "test.log" at BS_TEST_REF_TIME; a feed
  * error fails the test. */
 void bs_test_feed(struct bs_engine *e, const char *data, size_t len);
