@@ -154,12 +154,6 @@ static void split_by_bytes(const char *in, size_t n, size_t max_len,
     }
 }
 
-static uint64_t lcg(uint64_t *state)
-{
-    *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return *state >> 33;
-}
-
 /* Random texts, newlines from every byte to none, over windows and 64-byte
  * blocks, fed in random chunks: the same lines as the byte-by-byte split
  * (the newline search reads 64 bytes at a time, two offsets written
@@ -171,21 +165,21 @@ START_TEST(test_lines_random_against_bytes)
     char *in = malloc(40000);
     ck_assert_ptr_nonnull(in);
     for (int round = 0; round < 400; round++) {
-        size_t n = lcg(&seed) % 40000;
+        size_t n = bs_test_random(&seed) % 40000;
         unsigned every = per_newline[round % 8];
         for (size_t i = 0; i < n; i++) {
-            uint64_t r = lcg(&seed);
+            uint64_t r = bs_test_random(&seed);
             in[i] = every && r % every == 0 ? '\n'
                     : r % 97 == 0           ? '\r'
                                             : (char)('a' + r % 26);
         }
-        size_t max_len = round % 3 ? 4096 : 1 + lcg(&seed) % 200;
+        size_t max_len = round % 3 ? 4096 : 1 + bs_test_random(&seed) % 200;
         struct joined want = { 0 }, got = { 0 };
         split_by_bytes(in, n, max_len, &want);
         struct bs_lines l;
         bs_lines_init(&l, max_len);
         for (size_t off = 0; off < n;) {
-            size_t chunk = round % 4 ? 1 + lcg(&seed) % 9000 : n;
+            size_t chunk = round % 4 ? 1 + bs_test_random(&seed) % 9000 : n;
             chunk = chunk < n - off ? chunk : n - off;
             bs_lines_feed(&l, in + off, chunk, join_line, &got);
             off += chunk;
@@ -211,7 +205,7 @@ START_TEST(test_lines_newline_mask)
     for (int round = 0; round < 2000; round++) {
         uint64_t want = 0;
         for (int j = 0; j < 64; j++) {
-            uint64_t r = lcg(&seed);
+            uint64_t r = bs_test_random(&seed);
             block[j] = r % (1 + round % 9) == 0 ? '\n' : (char)(r >> 8);
             want |= (uint64_t)(block[j] == '\n') << j;
         }

@@ -730,15 +730,9 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* The usual delivery shape against the key walk                       */
 
-static uint64_t next_random(uint64_t *seed)
-{
-    *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
-    return *seed >> 17;
-}
-
 static const char *pick(uint64_t *seed, const char *const *from, size_t n)
 {
-    return from[next_random(seed) % n];
+    return from[bs_test_random(seed) % n];
 }
 #define PICK(seed, arr) pick((seed), (arr), BS_ARRAY_LEN(arr))
 
@@ -772,7 +766,7 @@ static size_t random_fields(uint64_t *seed, const char **f, char *store)
         " (250 2.0.0 Ok: queued as 4BC1)", " (host said: 550 5.1.1 (no))",
         "", " (", " (cut", " (a) ", "x (y)",
     };
-    uint64_t x = next_random(seed);
+    uint64_t x = bs_test_random(seed);
     size_t n = 0;
     f[n++] = PICK(seed, rcpt);
     if (x & 1)

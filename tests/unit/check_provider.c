@@ -327,8 +327,7 @@ START_TEST(test_provider_signature_random)
             char text[400] = "";
             size_t want_len = (size_t)(round % 300);
             while (strlen(text) < want_len) {
-                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-                strcat(text, pieces[(seed >> 33) %
+                strcat(text, pieces[bs_test_random(&seed) %
                                     (sizeof pieces / sizeof *pieces)]);
             }
             struct bs_provider_evidence ev = {

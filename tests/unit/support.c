@@ -77,6 +77,12 @@ void bs_test_rules_free(struct bs_test_rules *r)
     bs_provider_table_free(r->providers);
 }
 
+uint64_t bs_test_random(uint64_t *seed)
+{
+    *seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *seed >> 33;
+}
+
 struct bs_engine *bs_test_engine_with(const struct bs_engine_options *o)
 {
     char err[256];

@@ -6,6 +6,7 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Runs a suite; returns the process exit status (0 when all passed). */
 int bs_test_run(Suite *s);
@@ -26,6 +27,10 @@ void bs_test_rules_free(struct bs_test_rules *r);
 
 /* 2026-11-27 12:00:00 UTC: the reference time of BSD stamps in tests. */
 #define BS_TEST_REF_TIME 1795780800
+/* The next number of a deterministic sequence (a 64-bit linear
+ * congruential step, its high 31 bits) for tests on random inputs. */
+uint64_t bs_test_random(uint64_t *seed);
+
 struct bs_engine;
 /* A new engine with the default options and this --year (0: from the
  * reference time); a failure fails the test. */
